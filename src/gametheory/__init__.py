@@ -1,0 +1,80 @@
+"""gametheory: model negotiations as games.
+
+Scenario files (TOML) compile to labelled, immutable games; :func:`solve` computes equilibria
+through one registry of solvers and re-checks every answer with an independent regret check.
+
+>>> import gametheory as gt
+>>> sc = gt.load_string('''
+... schema_version = 1
+... title = "Prisoner's dilemma"
+... [players.Row]
+... actions = ["C", "D"]
+... [players.Col]
+... actions = ["C", "D"]
+... [payoffs]
+... Row = [[3, 0], [5, 1]]
+... Col = [[3, 5], [0, 1]]
+... ''')
+>>> res = gt.solve(sc.game())
+>>> res[0].describe()
+'Row: D / Col: D'
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .errors import (
+    ExpressionError,
+    GameError,
+    GameTheoryError,
+    ScenarioError,
+    SolverError,
+)
+from .expr import Expression, parse
+from .game import DEFAULT_TOL, Game, Profile
+from .io import dumps_nfg, load, loads_nfg, read_nfg, write_nfg
+from .io import loads_scenario as load_string
+from .scenario import Chip, Parameter, Scenario
+from .solvers import (
+    DominanceResult,
+    SolveResult,
+    is_degenerate,
+    iterated_dominance,
+    methods,
+    solve,
+)
+
+try:
+    __version__ = version("gametheory")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "DEFAULT_TOL",
+    "Chip",
+    "DominanceResult",
+    "Expression",
+    "ExpressionError",
+    "Game",
+    "GameError",
+    "GameTheoryError",
+    "Parameter",
+    "Profile",
+    "Scenario",
+    "ScenarioError",
+    "SolveResult",
+    "SolverError",
+    "__version__",
+    "dumps_nfg",
+    "is_degenerate",
+    "iterated_dominance",
+    "load",
+    "load_string",
+    "loads_nfg",
+    "methods",
+    "parse",
+    "read_nfg",
+    "solve",
+    "write_nfg",
+]

@@ -1,0 +1,176 @@
+"""The ``gametheory`` command line: ``solve``, ``show``, ``validate`` and ``methods``.
+
+Every error caused by input (a bad file, a bad override, an unknown method) is printed as one line
+``error: FILE:LINE, key 'KEY': what was expected`` on standard error, with exit status 2; no
+traceback is shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import GameTheoryError, ScenarioError
+from .io import load
+from .render import format_number
+from .scenario import Scenario
+from .solvers import methods, solve
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def _parse_set(items: Sequence[str]) -> dict[str, float]:
+    """``["tariff=0.8", "x=2"]`` -> ``{"tariff": 0.8, "x": 2.0}``."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ScenarioError(f"--set expects NAME=VALUE, got {item!r}")
+        try:
+            values[name] = float(raw)
+        except ValueError:
+            raise ScenarioError(f"--set {name}: expected a number, got {raw.strip()!r}") from None
+    return values
+
+
+def _parse_options(items: Sequence[str]) -> dict[str, object]:
+    """``--option initial_label=3`` -> ``{"initial_label": 3}`` (JSON values, else strings)."""
+    options: dict[str, object] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip():
+            raise ScenarioError(f"--option expects NAME=VALUE, got {item!r}")
+        try:
+            options[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            options[name.strip()] = raw
+    return options
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gametheory",
+        description="Model negotiations as games: solve scenario files and Gambit .nfg games.",
+    )
+    parser.add_argument("--version", action="version", version=f"gametheory {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    solve_p = sub.add_parser("solve", help="compute the equilibria of a scenario or game file")
+    solve_p.add_argument("file", help="scenario .toml or Gambit .nfg file")
+    solve_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a parameter (repeatable)")
+    solve_p.add_argument("--method", default="auto",
+                         help="solver to use (see 'gametheory methods'); default: auto")
+    solve_p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                         help="solver option, e.g. initial_label=2 (repeatable)")
+    solve_p.add_argument("--tol", type=float, default=None,
+                         help="relative regret tolerance (default 1e-9)")
+    solve_p.add_argument("--format", choices=("table", "json"), default="table",
+                         help="output format (default: table)")
+
+    show_p = sub.add_parser("show", help="print the labelled payoff table")
+    show_p.add_argument("file")
+    show_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+
+    validate_p = sub.add_parser("validate", help="check a scenario or game file")
+    validate_p.add_argument("file")
+
+    sub.add_parser("methods", help="list the available solvers")
+    return parser
+
+
+def _describe_parameters(scenario: Scenario, values: dict[str, float]) -> str:
+    if not values:
+        return ""
+    lines = ["parameters:"]
+    for name, value in values.items():
+        prm = scenario.parameters[name]
+        unit = f" {prm.unit}" if prm.unit else ""
+        lines.append(f"  {name} = {format_number(value)}{unit}")
+    return "\n".join(lines)
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    scenario = load(args.file)
+    values = scenario.resolve(_parse_set(args.set))
+    game = scenario.game(values)
+    options = _parse_options(args.option)
+    kwargs: dict[str, object] = dict(options)
+    if args.tol is not None:
+        kwargs["tol"] = args.tol
+    try:
+        result = solve(game, args.method, **kwargs)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise ScenarioError(f"bad solver option for method '{args.method}': {exc}") from None
+    result = result.with_parameters(values)
+    if args.format == "json":
+        print(result.to_json())
+    else:
+        print(result)
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    scenario = load(args.file)
+    values = scenario.resolve(_parse_set(args.set))
+    game = scenario.game(values)
+    described = _describe_parameters(scenario, values)
+    if described:
+        print(described)
+        print()
+    print(game)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load(args.file)
+    game = scenario.game()
+    shape = "x".join(str(n) for n in game.shape)
+    print(f"{args.file}: OK ({scenario.form} form, {shape} game, "
+          f"{len(scenario.parameters)} parameters)")
+    return EXIT_OK
+
+
+def _cmd_methods(args: argparse.Namespace) -> int:
+    del args
+    print("auto: picks one of the methods below by game size and says which")
+    for name, info in sorted(methods().items()):
+        scope = "2 players" if info.two_player_only else "N players"
+        print(f"{name}: {info.summary} [{scope}; finds {info.finds}]")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "solve": _cmd_solve,
+    "show": _cmd_show,
+    "validate": _cmd_validate,
+    "methods": _cmd_methods,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except GameTheoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""One registry of solver functions and the :func:`solve` dispatcher.
+
+A solver is a free function ``f(game, *, tol, **options) -> Candidates``. It is registered with
+:func:`register` under a name, with the game sizes it accepts. :func:`solve` looks it up, calls it,
+and then, independently of the solver, re-checks every candidate with the regret check of
+:class:`~gametheory.game.Profile`, merges duplicates and sorts the equilibria, so that every
+solver's answers pass the same test and come back as the same :class:`SolveResult` type.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import SolverError
+from ..game import DEFAULT_TOL, Game, Profile
+from .result import Candidates, SolveResult
+
+__all__ = ["SolverInfo", "methods", "register", "solve"]
+
+SolverFunction = Callable[..., Candidates]
+
+#: Profiles closer than this (max abs probability difference) are merged as duplicates.
+DUPLICATE_DISTANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    """A registered solver: its function and what it accepts."""
+
+    name: str
+    function: SolverFunction
+    summary: str
+    two_player_only: bool
+    finds: str  # "all", "one", "pure" or "some"
+
+
+_REGISTRY: dict[str, SolverInfo] = {}
+
+
+def register(
+    name: str, *, summary: str, two_player_only: bool, finds: str
+) -> Callable[[SolverFunction], SolverFunction]:
+    """Register a solver function under ``name`` (decorator)."""
+
+    def decorate(function: SolverFunction) -> SolverFunction:
+        if name in _REGISTRY:
+            raise RuntimeError(f"solver '{name}' registered twice")
+        _REGISTRY[name] = SolverInfo(name, function, summary, two_player_only, finds)
+        return function
+
+    return decorate
+
+
+def methods() -> dict[str, SolverInfo]:
+    """All registered solvers by name (``auto`` is not a solver but a choice among them)."""
+    return dict(_REGISTRY)
+
+
+#: Vertex enumeration is chosen by ``auto`` when each polytope has at most this many bases.
+AUTO_MAX_BASES = 200_000
+
+
+def choose_method(game: Game) -> tuple[str, str]:
+    """The method ``auto`` picks for a game, and why."""
+    if game.n_players != 2:
+        return "iesds", (
+            f"{game.n_players}-player game: iterated elimination of strictly dominated "
+            "strategies, then pure equilibria of what remains"
+        )
+    m, n = game.shape
+    bases = math.comb(m + n, m)
+    if bases <= AUTO_MAX_BASES:
+        return "vertex_enumeration", (
+            f"two-player {m}x{n} game: vertex enumeration finds every extreme equilibrium "
+            f"({bases:,} bases per polytope)"
+        )
+    return "lemke_howson", (
+        f"two-player {m}x{n} game is too large for enumeration ({bases:,} bases): "
+        "Lemke-Howson finds one equilibrium"
+    )
+
+
+def solve(
+    game: Game, method: str = "auto", *, tol: float = DEFAULT_TOL, **options: Any
+) -> SolveResult:
+    """Compute equilibria of a game.
+
+    Parameters
+    ----------
+    game
+        The game to solve.
+    method
+        A registered solver name (see :func:`methods`) or ``"auto"``, which picks vertex
+        enumeration for two-player games of moderate size, Lemke-Howson for larger ones, and
+        iterated dominance plus pure equilibria for games of more players; the choice and the
+        reason are recorded in ``details["auto"]``.
+    tol
+        Relative regret tolerance (see :mod:`gametheory.game`).
+    **options
+        Passed to the solver.
+
+    Returns
+    -------
+    SolveResult
+        Verified equilibria. Candidates that fail the regret check are dropped with a warning,
+        and the result is then never marked complete.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> pennies = gt.Game.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> res = gt.solve(pennies)
+    >>> res.method, len(res), res.complete
+    ('vertex_enumeration', 1, True)
+    >>> res[0].strategy("P1")
+    {'a1': 0.5, 'a2': 0.5}
+    """
+    if not isinstance(game, Game):
+        raise SolverError(f"solve() needs a Game, got {type(game).__name__}; "
+                          "compile a scenario first with scenario.game()")
+    if not (isinstance(tol, int | float) and 0 < tol < 1):
+        raise SolverError(f"tol must be a number between 0 and 1, got {tol!r}")
+    details: dict[str, Any] = {}
+    if method == "auto":
+        method, reason = choose_method(game)
+        details["auto"] = reason
+    info = _REGISTRY.get(method)
+    if info is None:
+        names = ", ".join(["auto", *sorted(_REGISTRY)])
+        raise SolverError(f"unknown method '{method}'; available methods: {names}")
+    if info.two_player_only and game.n_players != 2:
+        raise SolverError(
+            f"method '{method}' needs a two-player game; this game has {game.n_players} players"
+        )
+    candidates = info.function(game, tol=tol, **options)
+    return _verified(game, method, options, tol, candidates, details)
+
+
+def _verified(
+    game: Game,
+    method: str,
+    options: dict[str, Any],
+    tol: float,
+    candidates: Candidates,
+    details: dict[str, Any],
+) -> SolveResult:
+    warnings = list(candidates.warnings)
+    complete = candidates.complete
+    accepted: list[Profile] = []
+    rejected = 0
+    for strategies in candidates.profiles:
+        try:
+            profile = Profile(game, tuple(strategies))
+        except ValueError:
+            rejected += 1
+            continue
+        if not profile.is_equilibrium(tol):
+            rejected += 1
+            continue
+        if any(profile.distance(other) <= DUPLICATE_DISTANCE for other in accepted):
+            continue
+        accepted.append(profile)
+    if rejected:
+        complete = False
+        warnings.append(
+            f"{rejected} candidate profile(s) from {method} failed the independent regret check "
+            f"(tolerance {tol:g} x payoff scale {game.scale:g}) and were dropped"
+        )
+    accepted.sort(key=_sort_key)
+    return SolveResult(
+        game=game,
+        equilibria=tuple(accepted),
+        method=method,
+        options=options,
+        tolerance=tol,
+        complete=complete,
+        warnings=tuple(warnings),
+        degenerate=candidates.degenerate,
+        details={**details, **candidates.details},
+    )
+
+
+def _sort_key(profile: Profile) -> tuple[Any, ...]:
+    """Pure equilibria first, then by strategies (largest weight on early actions first)."""
+    flat = np.concatenate(profile.strategies)
+    return (not profile.is_pure, tuple(np.round(-flat, 9)))
