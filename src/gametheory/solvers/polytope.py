@@ -110,10 +110,15 @@ def polytope_vertices(
 
 
 def _merge_close(points: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Merge vertices found from different bases that agree up to rounding."""
+    """Merge vertices found from different bases that agree up to rounding.
+
+    Grouping uses rounded coordinates, but the unrounded coordinates of one member of each
+    group are kept, so no precision is lost.
+    """
     if not len(points):
         return points
-    points = np.unique(np.round(points, 10), axis=0)
+    _, first = np.unique(np.round(points, 9), axis=0, return_index=True)
+    points = points[np.sort(first)]
     if len(points) > 5000:
         return points
     keep: list[int] = []

@@ -1,0 +1,41 @@
+"""Shared test helpers.
+
+``regret_bimatrix`` is an independent regret check written directly from the definition of a
+Nash equilibrium (no project code), used to test the project's own check and its solvers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYOFFS = ROOT / "payoffs"
+
+
+def regret_bimatrix(A, B, x, y) -> float:
+    """Largest gain from a unilateral pure deviation in the bimatrix game (A, B)."""
+    A, B, x, y = (np.asarray(v, dtype=float) for v in (A, B, x, y))
+    row = (A @ y).max() - x @ A @ y
+    col = (x @ B).max() - x @ B @ y
+    return float(max(row, col))
+
+
+def as_set(result, digits: int = 6) -> set[tuple[float, ...]]:
+    """A solve result's equilibria as a set of rounded flat probability tuples."""
+    return {
+        tuple(np.round(np.concatenate(eq.strategies), digits) + 0.0) for eq in result.equilibria
+    }
+
+
+def flat_set(profiles, digits: int = 6) -> set[tuple[float, ...]]:
+    """Profiles given as (x, y, ...) tuples, as a set of rounded flat tuples."""
+    return {tuple(np.round(np.concatenate([np.asarray(s, float) for s in p]), digits) + 0.0)
+            for p in profiles}
+
+
+@pytest.fixture
+def payoffs_dir() -> Path:
+    return PAYOFFS
