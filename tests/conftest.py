@@ -6,10 +6,17 @@ Nash equilibrium (no project code), used to test the project's own check and its
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# HYPOTHESIS_PROFILE=thorough runs the property tests on many more examples.
+settings.register_profile("default", max_examples=60)
+settings.register_profile("thorough", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYOFFS = ROOT / "payoffs"
@@ -32,8 +39,10 @@ def as_set(result, digits: int = 6) -> set[tuple[float, ...]]:
 
 def flat_set(profiles, digits: int = 6) -> set[tuple[float, ...]]:
     """Profiles given as (x, y, ...) tuples, as a set of rounded flat tuples."""
-    return {tuple(np.round(np.concatenate([np.asarray(s, float) for s in p]), digits) + 0.0)
-            for p in profiles}
+    return {
+        tuple(np.round(np.concatenate([np.asarray(s, float) for s in p]), digits) + 0.0)
+        for p in profiles
+    }
 
 
 @pytest.fixture

@@ -44,8 +44,15 @@ def test_every_solver_returns_verified_equilibria(method: str, name: str) -> Non
         result.method = "other"  # type: ignore[misc]
     # Serialisable in the documented shape.
     data = result.to_dict()
-    assert set(data) >= {"method", "options", "tolerance", "complete", "warnings",
-                         "equilibria", "parameters"}
+    assert set(data) >= {
+        "method",
+        "options",
+        "tolerance",
+        "complete",
+        "warnings",
+        "equilibria",
+        "parameters",
+    }
 
 
 def test_solvers_for_n_players_accept_three_player_games() -> None:
@@ -125,14 +132,16 @@ def bimatrices(max_size: int = 4, integers: bool = False):
             elements = st.integers(0, 4).map(float)
         else:
             elements = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=32)
-        return st.tuples(arrays(np.float64, (m, n), elements=elements),
-                         arrays(np.float64, (m, n), elements=elements))
+        return st.tuples(
+            arrays(np.float64, (m, n), elements=elements),
+            arrays(np.float64, (m, n), elements=elements),
+        )
 
     return st.tuples(st.integers(1, max_size), st.integers(1, max_size)).flatmap(build)
 
 
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+# Example counts come from the hypothesis profile (tests/conftest.py).
+PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY_SETTINGS
@@ -180,9 +189,17 @@ def test_invariant_under_relabelling(AB, rnd) -> None:
     moved = gt.solve(permuted, "vertex_enumeration")
     # Map the permuted game's equilibria back by action label.
     back = {
-        tuple(np.round([eq.strategy(p)[a] for p, acts in zip(game.players, game.actions,
-                                                               strict=True) for a in acts], 6)
-              + 0.0)
+        tuple(
+            np.round(
+                [
+                    eq.strategy(p)[a]
+                    for p, acts in zip(game.players, game.actions, strict=True)
+                    for a in acts
+                ],
+                6,
+            )
+            + 0.0
+        )
         for eq in moved.equilibria
     }
     assert back == as_set(original)

@@ -65,16 +65,32 @@ def _build_parser() -> argparse.ArgumentParser:
 
     solve_p = sub.add_parser("solve", help="compute the equilibria of a scenario or game file")
     solve_p.add_argument("file", help="scenario .toml or Gambit .nfg file")
-    solve_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                         help="override a parameter (repeatable)")
-    solve_p.add_argument("--method", default="auto",
-                         help="solver to use (see 'gametheory methods'); default: auto")
-    solve_p.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
-                         help="solver option, e.g. initial_label=2 (repeatable)")
-    solve_p.add_argument("--tol", type=float, default=None,
-                         help="relative regret tolerance (default 1e-9)")
-    solve_p.add_argument("--format", choices=("table", "json"), default="table",
-                         help="output format (default: table)")
+    solve_p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable)",
+    )
+    solve_p.add_argument(
+        "--method", default="auto", help="solver to use (see 'gametheory methods'); default: auto"
+    )
+    solve_p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="solver option, e.g. initial_label=2 (repeatable)",
+    )
+    solve_p.add_argument(
+        "--tol", type=float, default=None, help="relative regret tolerance (default 1e-9)"
+    )
+    solve_p.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
 
     show_p = sub.add_parser("show", help="print the labelled payoff table")
     show_p.add_argument("file")
@@ -134,8 +150,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     scenario = load(args.file)
     game = scenario.game()
     shape = "x".join(str(n) for n in game.shape)
-    print(f"{args.file}: OK ({scenario.form} form, {shape} game, "
-          f"{len(scenario.parameters)} parameters)")
+    print(
+        f"{args.file}: OK ({scenario.form} form, {shape} game, "
+        f"{len(scenario.parameters)} parameters)"
+    )
     return EXIT_OK
 
 

@@ -102,8 +102,7 @@ class Expression:
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             listing = ", ".join(sorted(known)) or "(none)"
             raise ExpressionError(
-                f"unknown name '{name}' in expression '{self.text}'{hint} "
-                f"Known names: {listing}"
+                f"unknown name '{name}' in expression '{self.text}'{hint}. Known names: {listing}"
             )
 
     def evaluate(self, env: Mapping[str, Value]) -> NDArray[np.float64]:
@@ -125,8 +124,7 @@ class Expression:
         if not np.all(np.isfinite(result)):
             reason = "; ".join(dict.fromkeys(problems)) or "overflow or undefined arithmetic"
             raise ExpressionError(
-                f"expression '{self.text}' is not a finite number at the evaluated point "
-                f"({reason})"
+                f"expression '{self.text}' is not a finite number at the evaluated point ({reason})"
             )
         return result
 
@@ -162,9 +160,7 @@ def parse(text: str | float | int) -> Expression:
         module = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(
-            f"cannot parse expression '{source}'{column}: {exc.msg}"
-        ) from None
+        raise ExpressionError(f"cannot parse expression '{source}'{column}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError(f"expression '{source[:60]}...' is too deeply nested") from None
     names: set[str] = set()
@@ -184,12 +180,14 @@ def _reject(node: ast.AST, source: str, what: str) -> ExpressionError:
     )
 
 
-def _convert(node: ast.AST, source: str, names: set[str]) -> Node:  # noqa: C901
+def _convert(node: ast.AST, source: str, names: set[str]) -> Node:
     """Translate a Python AST node into the whitelisted node tuples."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise _reject(node, source, "only numeric constants are allowed")
         return ("num", float(node.value))
+    if isinstance(node, ast.Name | ast.Attribute) and "__" in ast.unparse(node):
+        raise _reject(node, source, "names with double underscores are not allowed")
     if isinstance(node, ast.Name):
         names.add(node.id)
         return ("name", node.id)
@@ -261,7 +259,7 @@ def _as_float(value: Any) -> Any:
     return np.asarray(value, dtype=np.float64)
 
 
-def _eval(node: Node, env: Mapping[str, Value], problems: list[str]) -> Any:  # noqa: C901
+def _eval(node: Node, env: Mapping[str, Value], problems: list[str]) -> Any:
     kind = node[0]
     if kind == "num":
         return node[1]
@@ -295,8 +293,9 @@ def _eval(node: Node, env: Mapping[str, Value], problems: list[str]) -> Any:  # 
         return _as_float(acc)
     if kind == "where":
         cond = _eval(node[1], env, problems)
-        return np.where(np.asarray(cond) != 0, _eval(node[2], env, problems),
-                        _eval(node[3], env, problems))
+        return np.where(
+            np.asarray(cond) != 0, _eval(node[2], env, problems), _eval(node[3], env, problems)
+        )
     if kind == "call":
         return _call(node[1], [_eval(a, env, problems) for a in node[2]], problems)
     raise AssertionError(f"unknown node {kind}")  # pragma: no cover

@@ -231,9 +231,7 @@ class Game:
         if len(actions) != self.n_players:
             raise GameError(f"a profile needs one action per player ({self.n_players})")
         index = tuple(self.action_index(p, a) for p, a in enumerate(actions))
-        return {
-            name: float(self.payoffs[(p, *index)]) for p, name in enumerate(self.players)
-        }
+        return {name: float(self.payoffs[(p, *index)]) for p, name in enumerate(self.players)}
 
     def pure_profiles(self) -> Iterator[tuple[int, ...]]:
         """Iterate over all pure action profiles as index tuples."""
@@ -269,9 +267,7 @@ class Game:
         payoffs = self.payoffs
         for i, order in enumerate(orders):
             payoffs = np.take(payoffs, list(order), axis=1 + i)
-        actions = tuple(
-            tuple(self.actions[i][j] for j in order) for i, order in enumerate(orders)
-        )
+        actions = tuple(tuple(self.actions[i][j] for j in order) for i, order in enumerate(orders))
         return Game(self.players, actions, payoffs, self.title)
 
     # ------------------------------------------------------------------ strategies
@@ -425,15 +421,14 @@ class Profile:
     def support(self, player: str | int) -> tuple[str, ...]:
         """Actions a player plays with positive probability."""
         p = self.game.player_index(player)
-        return tuple(a for a, x in zip(self.game.actions[p], self.strategies[p], strict=True)
-                     if x > 0)
+        return tuple(
+            a for a, x in zip(self.game.actions[p], self.strategies[p], strict=True) if x > 0
+        )
 
     def strategy(self, player: str | int) -> dict[str, float]:
         """A player's strategy as ``{action: probability}`` (all actions listed)."""
         p = self.game.player_index(player)
-        return {
-            a: float(x) for a, x in zip(self.game.actions[p], self.strategies[p], strict=True)
-        }
+        return {a: float(x) for a, x in zip(self.game.actions[p], self.strategies[p], strict=True)}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form: strategies by label, payoffs and regret by player."""

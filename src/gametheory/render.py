@@ -34,7 +34,7 @@ __all__ = [
 def format_number(value: float, digits: int = 4) -> str:
     """Compact number: integers without decimals, others to ``digits`` significant places."""
     if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.{digits}g}"
 
 
@@ -72,8 +72,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def _cell(game: Game, index: tuple[int, ...]) -> str:
-    return ", ".join(format_number(float(game.payoffs[(p, *index)]))
-                     for p in range(game.n_players))
+    return ", ".join(format_number(float(game.payoffs[(p, *index)])) for p in range(game.n_players))
 
 
 def game_text(game: Game) -> str:
@@ -86,15 +85,18 @@ def game_text(game: Game) -> str:
     if game.n_players == 2:
         row_player, col_player = game.players
         header = [f"{row_player} \\ {col_player}", *game.actions[1]]
-        rows = [[a, *(_cell(game, (i, j)) for j in range(game.shape[1]))]
-                for i, a in enumerate(game.actions[0])]
+        rows = [
+            [a, *(_cell(game, (i, j)) for j in range(game.shape[1]))]
+            for i, a in enumerate(game.actions[0])
+        ]
         return title + _table(rows, header) + f"\n(cells: {row_player}, {col_player})"
     header = [*game.players, *(f"u({p})" for p in game.players)]
     rows = []
     for index in game.pure_profiles():
-        rows.append([game.actions[p][a] for p, a in enumerate(index)]
-                    + [format_number(float(game.payoffs[(p, *index)]))
-                       for p in range(game.n_players)])
+        rows.append(
+            [game.actions[p][a] for p, a in enumerate(index)]
+            + [format_number(float(game.payoffs[(p, *index)])) for p in range(game.n_players)]
+        )
     return title + _table(rows, header)
 
 
@@ -106,8 +108,7 @@ def result_text(result: SolveResult) -> str:
         lines.append(game.title)
     if result.parameters:
         params = ", ".join(f"{k}={format_number(v)}" for k, v in result.parameters.items())
-        lines.append(textwrap.fill(f"parameters: {params}", width=100,
-                                   subsequent_indent="  "))
+        lines.append(textwrap.fill(f"parameters: {params}", width=100, subsequent_indent="  "))
     method = result.method
     if "auto" in result.details:
         method += f" (auto: {result.details['auto']})"
@@ -120,8 +121,11 @@ def result_text(result: SolveResult) -> str:
         lines.append("")
         lines.append(f"Equilibrium {k} ({kind})")
         rows = [
-            [player, strategy_label(game.actions[p], eq.strategies[p]),
-             format_number(float(eq.payoffs[p]))]
+            [
+                player,
+                strategy_label(game.actions[p], eq.strategies[p]),
+                format_number(float(eq.payoffs[p])),
+            ]
             for p, player in enumerate(game.players)
         ]
         lines.append(_table(rows, ["player", "strategy", "payoff"]))
@@ -147,8 +151,10 @@ def game_html(game: Game) -> str:
             for i, a in enumerate(game.actions[0])
         )
         corner = f"{_esc(game.players[0])} \\ {_esc(game.players[1])}"
-        return (f"<table>{caption}<thead><tr><th>{corner}</th>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")
+        return (
+            f"<table>{caption}<thead><tr><th>{corner}</th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
     head = "".join(f"<th>{_esc(p)}</th>" for p in game.players)
     head += "".join(f"<th>u({_esc(p)})</th>" for p in game.players)
     body = ""
@@ -166,17 +172,20 @@ def result_html(result: SolveResult) -> str:
     head += "".join(f"<th>u({_esc(p)})</th>" for p in game.players)
     rows = ""
     for k, eq in enumerate(result.equilibria, start=1):
-        cells = [strategy_label(game.actions[p], eq.strategies[p])
-                 for p in range(game.n_players)]
+        cells = [strategy_label(game.actions[p], eq.strategies[p]) for p in range(game.n_players)]
         cells += [format_number(float(v)) for v in eq.payoffs]
         rows += f"<tr><td>{k}</td>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>"
     state = "complete" if result.complete else "not known to be complete"
-    summary = (f"<p><b>{len(result.equilibria)}</b> equilibria ({state}); method "
-               f"<code>{_esc(result.method)}</code>, tolerance {result.tolerance:g}</p>")
+    summary = (
+        f"<p><b>{len(result.equilibria)}</b> equilibria ({state}); method "
+        f"<code>{_esc(result.method)}</code>, tolerance {result.tolerance:g}</p>"
+    )
     warnings = "".join(f"<li>{_esc(w)}</li>" for w in result.warnings)
     warnings = f"<ul>{warnings}</ul>" if warnings else ""
-    return (f"<div>{summary}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-            f"</table>{warnings}</div>")
+    return (
+        f"<div>{summary}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+        f"</table>{warnings}</div>"
+    )
 
 
 def scenario_html(scenario: Scenario) -> str:
@@ -191,7 +200,8 @@ def scenario_html(scenario: Scenario) -> str:
     table = (
         "<table><thead><tr><th>parameter</th><th>value</th><th>range</th><th>unit</th>"
         f"<th>description</th><th>source</th></tr></thead><tbody>{rows}</tbody></table>"
-        if rows else "<p>No parameters.</p>"
+        if rows
+        else "<p>No parameters.</p>"
     )
     players = ", ".join(
         f"{_esc(p)} ({len(a)} strategies)"

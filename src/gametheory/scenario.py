@@ -146,8 +146,9 @@ class Chip:
         for option in options:
             _check_identifier(option, "chip option", f"{key}.options")
         if len(set(options)) != len(options):
-            raise ScenarioError(f"options must be unique, got {list(options)}",
-                                key=f"{key}.options")
+            raise ScenarioError(
+                f"options must be unique, got {list(options)}", key=f"{key}.options"
+            )
         object.__setattr__(self, "options", options)
 
 
@@ -218,11 +219,11 @@ class Scenario:
                 f"{', '.join(self.players)}",
                 key=f"payoffs.{extra[0]}",
             )
-        known = set(self.parameters) | {
-            f"{c.name}.{o}" for c in self.chips for o in c.options
-        }
+        known = set(self.parameters) | {f"{c.name}.{o}" for c in self.chips for o in c.options}
         for player, entry in self.payoffs.items():
-            expressions = [entry] if isinstance(entry, Expression) else list(entry.flat)
+            expressions: list[Expression] = (
+                [entry] if isinstance(entry, Expression) else list(entry.flat)  # type: ignore[arg-type]
+            )
             for expression in expressions:
                 try:
                     expression.check_names(known)
@@ -260,8 +261,9 @@ class Scenario:
                     key=f"players.{p}.actions",
                 )
             if len(set(acts)) != len(acts):
-                raise ScenarioError(f"player '{p}' lists an action twice: {list(acts)}",
-                                    key=f"players.{p}.actions")
+                raise ScenarioError(
+                    f"player '{p}' lists an action twice: {list(acts)}", key=f"players.{p}.actions"
+                )
         shape = tuple(len(a) for a in actions)
         compiled: dict[str, PayoffEntry] = {}
         for p in names:
@@ -317,8 +319,9 @@ class Scenario:
                     f"player '{p}' controls no chip, so it would have an empty action list",
                     key=f"players.{p}",
                 )
-            actions.append(tuple("+".join(combo)
-                                 for combo in itertools.product(*(c.options for c in held))))
+            actions.append(
+                tuple("+".join(combo) for combo in itertools.product(*(c.options for c in held)))
+            )
         compiled: dict[str, PayoffEntry] = {}
         for p, text in payoffs.items():
             try:
@@ -341,8 +344,9 @@ class Scenario:
         """Wrap a fixed game as a scenario without parameters."""
         payoffs = {p: game.payoffs[i].tolist() for i, p in enumerate(game.players)}
         meta.setdefault("title", game.title)
-        return cls.from_matrices(dict(zip(game.players, game.actions, strict=True)), payoffs,
-                                 **meta)
+        return cls.from_matrices(
+            dict(zip(game.players, game.actions, strict=True)), payoffs, **meta
+        )
 
     # ------------------------------------------------------------------ parameters
     @property
@@ -426,7 +430,7 @@ class Scenario:
                 if isinstance(entry, Expression):
                     out[:, p] = np.broadcast_to(entry.evaluate(env), (size, *shape))
                 else:
-                    out[:, p] = self._evaluate_matrix(entry, env, size, shape)
+                    out[:, p] = _evaluate_matrix(entry, env, size, f"payoffs.{player}")
             except GameTheoryError as exc:
                 raise exc.located(file=self.path, key=f"payoffs.{player}") from None
         return out
@@ -445,23 +449,6 @@ class Scenario:
                     indicators[f"{chip.name}.{option}"] = vec.reshape(shape)
         return indicators
 
-    @staticmethod
-    def _evaluate_matrix(
-        entry: NDArray[np.object_], env: Mapping[str, Any], size: int, shape: tuple[int, ...]
-    ) -> NDArray[np.float64]:
-        result = np.empty((size, *shape))
-        for index in np.ndindex(*shape):
-            expression: Expression = entry[index]
-            try:
-                value = expression.evaluate(env)
-            except GameTheoryError as exc:
-                position = "".join(f"[{i}]" for i in index)
-                raise ScenarioError(f"entry {position}: {exc.message}") from None
-            result[(slice(None), *index)] = np.broadcast_to(value, (size,) + (1,) * len(shape))[
-                (slice(None),) + (0,) * len(shape)
-            ]
-        return result
-
     def __repr__(self) -> str:
         shape = "x".join(str(len(a)) for a in self.actions)
         return (
@@ -473,6 +460,26 @@ class Scenario:
         from .render import scenario_html
 
         return scenario_html(self)
+
+
+def _evaluate_matrix(
+    entry: NDArray[np.object_], env: Mapping[str, Any], size: int, key: str
+) -> NDArray[np.float64]:
+    """Evaluate a matrix of expressions entry by entry, each over all ``size`` points."""
+    shape = entry.shape
+    result = np.empty((size, *shape))
+    for index in np.ndindex(*shape):
+        expression: Expression = entry[index]  # type: ignore[assignment]
+        position = key + "".join(f"[{i}]" for i in index)
+        try:
+            value = expression.evaluate(env)
+        except GameTheoryError as exc:
+            raise exc.located(key=position) from None
+        # Parameters have shape (P, 1, ..., 1); keep the point axis only.
+        result[(slice(None), *index)] = np.broadcast_to(value, (size,) + (1,) * len(shape)).reshape(
+            size
+        )
+    return result
 
 
 def _parse_matrix(

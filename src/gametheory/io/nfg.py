@@ -54,8 +54,9 @@ class _Tokens:
                 rest = text[index:]
                 if rest.strip():
                     line += rest[: len(rest) - len(rest.lstrip())].count("\n")
-                    raise ScenarioError(f"unexpected text {rest.strip()[:20]!r}",
-                                        file=self.source, line=line)
+                    raise ScenarioError(
+                        f"unexpected text {rest.strip()[:20]!r}", file=self.source, line=line
+                    )
                 return
             line += text[index : match.start(match.lastgroup or 0)].count("\n")
             kind = match.lastgroup or ""
@@ -68,11 +69,13 @@ class _Tokens:
     def error(self, expected: str) -> ScenarioError:
         if self.pos < len(self.items):
             _, value, line = self.items[self.pos]
-            return ScenarioError(f"expected {expected}, found {value[:30]!r}",
-                                 file=self.source, line=line)
+            return ScenarioError(
+                f"expected {expected}, found {value[:30]!r}", file=self.source, line=line
+            )
         last = self.items[-1][2] if self.items else None
-        return ScenarioError(f"expected {expected}, found the end of the file",
-                             file=self.source, line=last)
+        return ScenarioError(
+            f"expected {expected}, found the end of the file", file=self.source, line=last
+        )
 
     def peek(self) -> tuple[str, str] | None:
         if self.pos < len(self.items):
@@ -187,9 +190,9 @@ def _listed_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
     values = np.empty((count, n_players))
     for k in range(count):
         for p in range(n_players):
-            values[k, p] = float(tokens.number(
-                f"payoff {k * n_players + p + 1} of {count * n_players}"
-            ))
+            values[k, p] = float(
+                tokens.number(f"payoff {k * n_players + p + 1} of {count * n_players}")
+            )
     return values
 
 
@@ -199,10 +202,14 @@ def _outcome_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
     while tokens.at("brace", "{"):
         tokens.take("brace", "'{'", "{")
         tokens.string("the outcome's name in double quotes")
-        outcomes.append(np.array([
-            float(tokens.number(f"payoff of player {p + 1} in outcome {len(outcomes)}"))
-            for p in range(n_players)
-        ]))
+        outcomes.append(
+            np.array(
+                [
+                    float(tokens.number(f"payoff of player {p + 1} in outcome {len(outcomes)}"))
+                    for p in range(n_players)
+                ]
+            )
+        )
         tokens.take("brace", f"'}}' closing outcome {len(outcomes) - 1}", "}")
     tokens.take("brace", "'}' closing the outcome list", "}")
     values = np.empty((count, n_players))
@@ -228,8 +235,7 @@ def _number(value: float) -> str:
 def dumps_nfg(game: Game) -> str:
     """Serialise a game as Gambit ``.nfg`` text (payoff version, strategy names)."""
     players = " ".join(_quote(p) for p in game.players)
-    strategies = "\n".join("{ " + " ".join(_quote(a) for a in acts) + " }"
-                           for acts in game.actions)
+    strategies = "\n".join("{ " + " ".join(_quote(a) for a in acts) + " }" for acts in game.actions)
     lines = [
         f"NFG 1 R {_quote(game.title)} {{ {players} }}",
         "",

@@ -150,8 +150,9 @@ def _build(spec: _ScenarioSpec, source: str) -> Scenario:
                 "the [chips] tables",
                 key=f"players.{with_actions[0]}.actions",
             )
-        chips = [Chip(name, c.player, tuple(c.options), c.description)
-                 for name, c in spec.chips.items()]
+        chips = [
+            Chip(name, c.player, tuple(c.options), c.description) for name, c in spec.chips.items()
+        ]
         for player, payoff in spec.payoffs.items():
             if not isinstance(payoff, str | int | float) or isinstance(payoff, bool):
                 raise ScenarioError(
@@ -205,6 +206,7 @@ _MODELS: dict[str, type[BaseModel]] = {
 
 
 def _allowed_keys(parent: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel]
     if not parent:
         model = _ScenarioSpec
     elif parent[0] == "timing":
@@ -227,8 +229,9 @@ def _find_line(text: str, key: str | None) -> int | None:
     # A table header such as [players.Row] or the key itself, innermost first.
     for depth in range(len(parts), 0, -1):
         name = re.escape(parts[depth - 1])
-        header = re.compile(r"^\s*\[+\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth]))
-                            + r"\s*\]+")
+        header = re.compile(
+            r"^\s*\[+\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth])) + r"\s*\]+"
+        )
         assignment = re.compile(r"^\s*\"?" + name + r"\"?\s*=")
         inline = re.compile(r"[{,]\s*\"?" + name + r"\"?\s*=")
         for pattern in (header, assignment, inline):

@@ -15,8 +15,11 @@ project's ``lemke_howson``, which has a pivot bound.
 from __future__ import annotations
 
 import warnings as _warnings
+from collections.abc import Iterable, Sequence
 
 import nashpy
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..game import Game
 from .polytope import normalised
@@ -26,12 +29,11 @@ from .result import Candidates
 __all__ = ["nashpy_support_enumeration", "nashpy_vertex_enumeration"]
 
 
-def _collect(iterator: object) -> list[tuple[object, ...]]:
-    with _warnings.catch_warnings(record=True) as caught:
-        _warnings.simplefilter("always")
-        profiles = [tuple(p) for p in iterator]  # type: ignore[attr-defined]
-    del caught
-    return profiles
+def _collect(iterator: Iterable[Sequence[ArrayLike]]) -> list[tuple[NDArray[np.float64], ...]]:
+    """Materialise nashpy's generator, silencing its degeneracy warnings (ours are reported)."""
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        return [tuple(np.asarray(s, dtype=np.float64) for s in p) for p in iterator]
 
 
 @register(
@@ -50,9 +52,14 @@ def nashpy_vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     """
     A, B = game.bimatrix()
     profiles = _collect(nashpy.Game(normalised(A), normalised(B)).vertex_enumeration())
-    return Candidates(profiles, complete=False,  # type: ignore[arg-type]
-                      warnings=["nashpy's vertex enumeration is not guaranteed complete on "
-                                "degenerate games; use 'vertex_enumeration'"])
+    return Candidates(
+        profiles,
+        complete=False,
+        warnings=[
+            "nashpy's vertex enumeration is not guaranteed complete on "
+            "degenerate games; use 'vertex_enumeration'"
+        ],
+    )
 
 
 @register(
@@ -71,6 +78,11 @@ def nashpy_support_enumeration(game: Game, *, tol: float) -> Candidates:
     """
     A, B = game.bimatrix()
     profiles = _collect(nashpy.Game(A, B).support_enumeration(tol=tol * game.scale))
-    return Candidates(profiles, complete=False,  # type: ignore[arg-type]
-                      warnings=["nashpy's support enumeration can miss equilibria; use "
-                                "'support_enumeration' or 'vertex_enumeration'"])
+    return Candidates(
+        profiles,
+        complete=False,
+        warnings=[
+            "nashpy's support enumeration can miss equilibria; use "
+            "'support_enumeration' or 'vertex_enumeration'"
+        ],
+    )

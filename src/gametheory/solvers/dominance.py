@@ -62,12 +62,16 @@ class DominanceResult:
         return {
             "surviving": {
                 p: [self.game.actions[i][k] for k in keep]
-                for i, (p, keep) in enumerate(zip(self.game.players, self.surviving,
-                                                   strict=True))
+                for i, (p, keep) in enumerate(zip(self.game.players, self.surviving, strict=True))
             },
             "eliminated": [
-                {"round": e.round, "player": e.player, "action": e.action,
-                 "dominated_by": e.dominated_by, "margin": e.margin}
+                {
+                    "round": e.round,
+                    "player": e.player,
+                    "action": e.action,
+                    "dominated_by": e.dominated_by,
+                    "margin": e.margin,
+                }
                 for e in self.eliminated
             ],
         }
@@ -91,8 +95,15 @@ def _dominator(
     A_ub = np.hstack([-diff.T, np.ones((diff.shape[1], 1))])
     b_ub = np.zeros(diff.shape[1])
     A_eq = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0],
-                  bounds=[(0, None)] * k + [(None, None)], method="highs")
+    res = linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=A_eq,
+        b_eq=[1.0],
+        bounds=[(0, None)] * k + [(None, None)],
+        method="highs",
+    )
     if res.status != 0:
         return None
     weights = np.clip(res.x[:k], 0.0, None)
@@ -145,14 +156,18 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
                 weights, margin = found
                 dominated_by = {
                     game.actions[p][surviving[p][k]]: float(w)
-                    for k, w in zip(rest, weights, strict=True) if w > 1e-12
+                    for k, w in zip(rest, weights, strict=True)
+                    if w > 1e-12
                 }
-                eliminated.append(Elimination(round_number, game.players[p],
-                                              game.actions[p][action], dominated_by, margin))
+                eliminated.append(
+                    Elimination(
+                        round_number, game.players[p], game.actions[p][action], dominated_by, margin
+                    )
+                )
                 surviving[p].remove(action)
                 changed = True
     keep = tuple(tuple(s) for s in surviving)
-    reduced_payoffs = game.payoffs[(slice(None), *np.ix_(*surviving))]
+    reduced_payoffs = game.payoffs[np.ix_(range(game.n_players), *surviving)]
     reduced = Game(
         game.players,
         tuple(tuple(game.actions[p][k] for k in s) for p, s in enumerate(surviving)),

@@ -90,13 +90,14 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     ]
     degenerate = P.degenerate or Q.degenerate
     components = _components(pairs)
-    continuum = any(len({i for i, _ in c}) > 1 or len({j for _, j in c}) > 1
-                    for c in components)
+    continuum = any(len({i for i, _ in c}) > 1 or len({j for _, j in c}) > 1 for c in components)
     warnings = []
     details: dict[str, Any] = {}
     if degenerate:
-        warnings.append("the game is degenerate (a strategy has more pure best responses than "
-                        "the size of its support)")
+        warnings.append(
+            "the game is degenerate (a strategy has more pure best responses than "
+            "the size of its support)"
+        )
     if continuum:
         warnings.append(
             "the game has infinitely many equilibria: the listed extreme equilibria span "
@@ -105,8 +106,9 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
         )
     order = {pair: k for k, pair in enumerate(pairs)}
     details["components"] = [sorted(order[p] for p in c) for c in components]
-    return Candidates(profiles, complete=not continuum, warnings=warnings, details=details,
-                      degenerate=degenerate)
+    return Candidates(
+        profiles, complete=not continuum, warnings=warnings, details=details, degenerate=degenerate
+    )
 
 
 def _completely_labelled(P: Vertices, Q: Vertices) -> list[tuple[int, int]]:
@@ -176,17 +178,17 @@ def support_enumeration(game: Game, *, tol: float) -> Candidates:
     for k in range(1, min(m, n) + 1):
         rows = np.array(list(itertools.combinations(range(m), k)), dtype=np.int64)
         cols = np.array(list(itertools.combinations(range(n), k)), dtype=np.int64)
-        I = np.repeat(rows, len(cols), axis=0)
-        J = np.tile(cols, (len(rows), 1))
-        y, ok_y = _indifferent(A[I[:, :, None], J[:, None, :]], n, J)
-        x, ok_x = _indifferent(np.swapaxes(B[I[:, :, None], J[:, None, :]], 1, 2), m, I)
+        row_support = np.repeat(rows, len(cols), axis=0)
+        col_support = np.tile(cols, (len(rows), 1))
+        block = (row_support[:, :, None], col_support[:, None, :])
+        y, ok_y = _indifferent(A[block], n, col_support)
+        x, ok_x = _indifferent(np.swapaxes(B[block], 1, 2), m, row_support)
         ok = ok_x & ok_y
         x, y = x[ok], y[ok]
         row_values = y @ A.T  # (S, m): payoff of each row against y
         col_values = x @ B  # (S, n)
-        best = (
-            ((row_values.max(axis=1) - np.einsum("sm,sm->s", row_values, x)) <= eps)
-            & ((col_values.max(axis=1) - np.einsum("sn,sn->s", col_values, y)) <= eps)
+        best = ((row_values.max(axis=1) - np.einsum("sm,sm->s", row_values, x)) <= eps) & (
+            (col_values.max(axis=1) - np.einsum("sn,sn->s", col_values, y)) <= eps
         )
         profiles.extend((x[s], y[s]) for s in np.nonzero(best)[0])
     degenerate = is_degenerate(game)

@@ -143,8 +143,11 @@ def lemke_howson(
     m, n = game.shape
     if initial_label == "all":
         labels = list(range(m + n))
-    elif isinstance(initial_label, int) and not isinstance(initial_label, bool) \
-            and 0 <= initial_label < m + n:
+    elif (
+        isinstance(initial_label, int)
+        and not isinstance(initial_label, bool)
+        and 0 <= initial_label < m + n
+    ):
         labels = [initial_label]
     else:
         raise SolverError(

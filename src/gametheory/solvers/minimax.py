@@ -29,8 +29,7 @@ def maximin(A: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
     b_ub = np.zeros(n)
     A_eq = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
     bounds = [(0, None)] * m + [(None, None)]
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds,
-                  method="highs")
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds, method="highs")
     if res.status != 0:
         raise SolverError(f"the minimax linear program failed: {res.message}")
     x = np.clip(res.x[:m], 0.0, None)
@@ -66,5 +65,9 @@ def minimax(game: Game, *, tol: float) -> Candidates:
         )
     x, value = maximin(A)
     y, _ = maximin(-A.T)
-    return Candidates([(x, y)], complete=False, details={"value": value},
-                      warnings=["optimal strategies need not be unique; one pair is shown"])
+    return Candidates(
+        [(x, y)],
+        complete=False,
+        details={"value": value},
+        warnings=["optimal strategies need not be unique; one pair is shown"],
+    )

@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 __all__ = ["Vertices", "normalised", "polytope_vertices"]
 
 #: Absolute tolerance on normalised payoffs (entries in [1, 2]) for feasibility and tightness.
-EPS = 1e-9
+EPS = 1e-11
 #: Submatrices whose determinant, relative to the product of their row norms, is below this are
 #: treated as singular.
 SINGULAR = 1e-11
@@ -74,7 +74,9 @@ def normalised(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def polytope_vertices(
-    M: NDArray[np.float64], zero_labels: NDArray[np.int64], tight_labels: NDArray[np.int64],
+    M: NDArray[np.float64],
+    zero_labels: NDArray[np.int64],
+    tight_labels: NDArray[np.int64],
     n_labels: int,
 ) -> Vertices:
     """All non-zero vertices of ``{z >= 0, M z <= 1}`` with their labels.
@@ -117,13 +119,13 @@ def _merge_close(points: NDArray[np.float64]) -> NDArray[np.float64]:
     """
     if not len(points):
         return points
-    _, first = np.unique(np.round(points, 9), axis=0, return_index=True)
+    _, first = np.unique(np.round(points, 11), axis=0, return_index=True)
     points = points[np.sort(first)]
     if len(points) > 5000:
         return points
     keep: list[int] = []
     for i in range(len(points)):
-        if not keep or np.abs(points[keep] - points[i]).max(axis=1).min() > 1e-8:
+        if not keep or np.abs(points[keep] - points[i]).max(axis=1).min() > 1e-10:
             keep.append(i)
     return points[keep]
 
@@ -161,9 +163,7 @@ def _labels(
     return labels
 
 
-def bimatrix_vertices(
-    A: NDArray[np.float64], B: NDArray[np.float64]
-) -> tuple[Vertices, Vertices]:
+def bimatrix_vertices(A: NDArray[np.float64], B: NDArray[np.float64]) -> tuple[Vertices, Vertices]:
     """Vertices of ``P`` (row player's) and ``Q`` (column player's) for payoffs ``A``, ``B``."""
     m, n = A.shape
     An, Bn = normalised(A), normalised(B)

@@ -54,5 +54,4 @@ def pure_equilibria(game: Game, *, tol: float) -> Candidates:
             strategies.append(vec)
         profiles.append(tuple(strategies))
     warning = "only pure-strategy equilibria are sought; mixed equilibria may also exist"
-    return Candidates(profiles, complete=False, warnings=[warning],
-                      details={"scope": "pure"})
+    return Candidates(profiles, complete=False, warnings=[warning], details={"scope": "pure"})

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import SolverError
 from ..game import DEFAULT_TOL, Game, Profile
+from .exact import exact_equilibrium, rational_payoffs
 from .result import Candidates, SolveResult
 
 __all__ = ["SolverInfo", "methods", "register", "solve"]
@@ -108,7 +109,9 @@ def solve(
     -------
     SolveResult
         Verified equilibria. Candidates that fail the regret check are dropped with a warning,
-        and the result is then never marked complete.
+        and the result is then never marked complete. Where payoffs are rationals with small
+        denominators, each equilibrium is also verified in exact rational arithmetic and
+        replaced by its exact value; ``details["exactly_verified"]`` counts them.
 
     Examples
     --------
@@ -121,8 +124,10 @@ def solve(
     {'a1': 0.5, 'a2': 0.5}
     """
     if not isinstance(game, Game):
-        raise SolverError(f"solve() needs a Game, got {type(game).__name__}; "
-                          "compile a scenario first with scenario.game()")
+        raise SolverError(
+            f"solve() needs a Game, got {type(game).__name__}; "
+            "compile a scenario first with scenario.game()"
+        )
     if not (isinstance(tol, int | float) and 0 < tol < 1):
         raise SolverError(f"tol must be a number between 0 and 1, got {tol!r}")
     details: dict[str, Any] = {}
@@ -153,6 +158,8 @@ def _verified(
     complete = candidates.complete
     accepted: list[Profile] = []
     rejected = 0
+    exact_payoffs = rational_payoffs(game)
+    exact = 0
     for strategies in candidates.profiles:
         try:
             profile = Profile(game, tuple(strategies))
@@ -162,6 +169,11 @@ def _verified(
         if not profile.is_equilibrium(tol):
             rejected += 1
             continue
+        if exact_payoffs is not None:
+            polished = exact_equilibrium(exact_payoffs, profile.strategies)
+            if polished is not None:
+                profile = Profile(game, polished)
+                exact += 1
         if any(profile.distance(other) <= DUPLICATE_DISTANCE for other in accepted):
             continue
         accepted.append(profile)
@@ -181,7 +193,7 @@ def _verified(
         complete=complete,
         warnings=tuple(warnings),
         degenerate=candidates.degenerate,
-        details={**details, **candidates.details},
+        details={**details, **candidates.details, "exactly_verified": exact},
     )
 
 

@@ -37,7 +37,7 @@ class Candidates:
         Whether the game was found degenerate (``None`` if not checked).
     """
 
-    profiles: list[tuple[NDArray[np.float64], ...]]
+    profiles: Sequence[tuple[NDArray[np.float64], ...]]
     complete: bool
     warnings: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
@@ -102,8 +102,16 @@ class SolveResult:
     def with_parameters(self, parameters: Mapping[str, float]) -> SolveResult:
         """A copy recording the parameter values the game was compiled at."""
         return SolveResult(
-            self.game, self.equilibria, self.method, self.options, self.tolerance,
-            self.complete, self.warnings, self.degenerate, parameters, self.details,
+            self.game,
+            self.equilibria,
+            self.method,
+            self.options,
+            self.tolerance,
+            self.complete,
+            self.warnings,
+            self.degenerate,
+            parameters,
+            self.details,
         )
 
     def to_dict(self) -> dict[str, Any]:
