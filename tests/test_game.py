@@ -101,7 +101,6 @@ def test_regret_tolerance_scales_with_the_payoffs() -> None:
     assert not almost.is_equilibrium()  # regret ~2e-7 > 1e-9
     big = g.with_payoffs(g.payoffs * 1e6)
     p = big.profile([[2 / 3, 1 / 3], [1 / 3, 2 / 3]])
-    assert p.max_regret > 0 or p.is_equilibrium()
     assert p.is_equilibrium()
 
 
@@ -130,3 +129,12 @@ def test_labels_at_the_surface() -> None:
     assert data["strategies"]["US"] == {"maintain": 1.0, "relax": 0.0}
     assert set(data["payoffs"]) == {"US", "China"}
     assert "US" in g._repr_html_() and "license" in str(g)
+
+
+def test_one_players_units_do_not_loosen_anothers_tolerance() -> None:
+    g = gt.Game.from_arrays([[1e6, 0], [0, 1e6]], [[1, 0], [0, 1]])
+    p = g.profile([[1, 0], [1 - 1e-6, 1e-6]])
+    assert p.regret[0] == 0
+    assert p.regret[1] == pytest.approx(1e-6)
+    assert not p.is_equilibrium()  # 1e-6 > 1e-9 x player 2's range of 1
+    assert g.scales.tolist() == [1e6, 1.0]

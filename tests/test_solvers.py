@@ -36,7 +36,7 @@ def test_every_solver_returns_verified_equilibria(method: str, name: str) -> Non
     if gt.methods()[method].finds != "pure":  # matching pennies has no pure equilibrium
         assert result.equilibria, f"{method} found nothing on {name}"
     for eq in result.equilibria:
-        assert regret_bimatrix(A, B, *eq.strategies) <= 1e-9 * game.scale
+        assert regret_bimatrix(A, B, *eq.strategies) <= 1e-9 * game.scales.max()
         for s in eq.strategies:
             assert s.min() >= 0 and s.sum() == pytest.approx(1.0)
     # Frozen result type.
@@ -107,7 +107,7 @@ def test_lemke_howson_terminates_from_every_label_of_a_degenerate_game(label: in
     game = gt.Game.from_arrays(LH_A, LH_B)
     result = gt.solve(game, "lemke_howson", initial_label=label)
     assert len(result.equilibria) == 1
-    assert regret_bimatrix(LH_A, LH_B, *result[0].strategies) <= 1e-9 * game.scale
+    assert regret_bimatrix(LH_A, LH_B, *result[0].strategies) <= 1e-9 * game.scales.max()
     assert result.details["pivots"][str(label)] < 100
 
 
@@ -153,7 +153,7 @@ def test_vertex_enumeration_returns_only_equilibria_and_at_least_one(AB, _) -> N
     assert result.equilibria  # Nash's theorem: at least one
     assert not any("failed" in w for w in result.warnings)
     for eq in result.equilibria:
-        assert regret_bimatrix(A, B, *eq.strategies) <= 1e-8 * game.scale
+        assert regret_bimatrix(A, B, *eq.strategies) <= 1e-8 * game.scales.max()
 
 
 @PROPERTY_SETTINGS

@@ -16,10 +16,12 @@ Games are immutable: the payoff array is a read-only copy, and what-if analysis 
 
 Tolerance policy
 ----------------
-One policy everywhere: a profile is an equilibrium when every player's regret (best pure payoff
-minus expected payoff) is at most ``tol * scale``, where ``scale`` is the largest payoff range of
-any player (:func:`payoff_scale`) and ``tol`` defaults to :data:`DEFAULT_TOL`. Scaling makes the
-test invariant under positive affine changes of payoffs (units do not matter).
+One policy everywhere: a profile is an equilibrium when each player's regret (best pure payoff
+minus expected payoff) is at most ``tol * scale_p``, where ``scale_p`` is that player's payoff
+range (:func:`payoff_scales`; 1 for a player whose payoffs are all equal) and ``tol`` defaults to
+:data:`DEFAULT_TOL`. Scaling each player separately makes the test invariant under a positive
+affine change of any one player's payoffs (units do not matter, and one player's units do not
+loosen the test for another).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import GameError
 
-__all__ = ["DEFAULT_TOL", "Game", "Profile", "payoff_scale"]
+__all__ = ["DEFAULT_TOL", "Game", "Profile", "payoff_scales"]
 
 #: Relative tolerance for regret checks and probability cleaning (see module docstring).
 DEFAULT_TOL = 1e-9
@@ -42,8 +44,8 @@ DEFAULT_TOL = 1e-9
 FloatArray = NDArray[np.float64]
 
 
-def payoff_scale(payoffs: NDArray[np.float64]) -> float:
-    """Largest payoff range over players, or 1.0 for a game whose payoffs are all constant.
+def payoff_scales(payoffs: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each player's payoff range, with 1.0 for a player whose payoffs are all equal.
 
     Parameters
     ----------
@@ -52,13 +54,12 @@ def payoff_scale(payoffs: NDArray[np.float64]) -> float:
 
     Returns
     -------
-    float
-        ``max_p (max payoffs[p] - min payoffs[p])``, or 1.0 if that is zero.
+    numpy.ndarray
+        ``max payoffs[p] - min payoffs[p]`` for each player ``p`` (1.0 where that is zero).
     """
-    n = payoffs.shape[0]
-    ranges = payoffs.reshape(n, -1).max(axis=1) - payoffs.reshape(n, -1).min(axis=1)
-    scale = float(ranges.max()) if ranges.size else 0.0
-    return scale if scale > 0 else 1.0
+    flat = payoffs.reshape(payoffs.shape[0], -1)
+    ranges = flat.max(axis=1) - flat.min(axis=1)
+    return np.where(ranges > 0, ranges, 1.0)
 
 
 def _labels(values: Sequence[str], what: str) -> tuple[str, ...]:
@@ -238,9 +239,9 @@ class Game:
         return itertools.product(*(range(n) for n in self.shape))
 
     @property
-    def scale(self) -> float:
-        """Payoff scale used by the tolerance policy (see :func:`payoff_scale`)."""
-        return payoff_scale(self.payoffs)
+    def scales(self) -> FloatArray:
+        """Each player's payoff scale for the tolerance policy (see :func:`payoff_scales`)."""
+        return payoff_scales(self.payoffs)
 
     # ------------------------------------------------------------------ what-if
     def with_payoffs(self, payoffs: ArrayLike) -> Game:
@@ -410,8 +411,8 @@ class Profile:
         return float(self.regret.max())
 
     def is_equilibrium(self, tol: float = DEFAULT_TOL) -> bool:
-        """Whether every player's regret is at most ``tol`` times the game's payoff scale."""
-        return self.max_regret <= tol * self.game.scale
+        """Whether each player's regret is at most ``tol`` times that player's payoff scale."""
+        return bool(np.all(self.regret <= tol * self.game.scales))
 
     @property
     def is_pure(self) -> bool:

@@ -77,7 +77,7 @@ def nashpy_support_enumeration(game: Game, *, tol: float) -> Candidates:
         Never marked complete (see the module docstring).
     """
     A, B = game.bimatrix()
-    profiles = _collect(nashpy.Game(A, B).support_enumeration(tol=tol * game.scale))
+    profiles = _collect(nashpy.Game(A, B).support_enumeration(tol=tol * float(game.scales.min())))
     return Candidates(
         profiles,
         complete=False,

@@ -123,7 +123,8 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
     game
         Any N-player game.
     tol
-        Relative tolerance: dominance must hold by more than ``tol`` times the payoff scale.
+        Relative tolerance: dominance must hold by more than ``tol`` times the player's payoff
+        scale.
 
     Returns
     -------
@@ -134,7 +135,7 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
     -----
     Each round solves one small LP per remaining action; rounds repeat until nothing changes.
     """
-    eps = tol * game.scale
+    scales = game.scales
     surviving = [list(range(n)) for n in game.shape]
     eliminated: list[Elimination] = []
     round_number = 0
@@ -150,7 +151,7 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
                 own = np.moveaxis(game.payoffs[p][np.ix_(*surviving)], p, 0)
                 own = own.reshape(len(surviving[p]), -1)
                 rest = [k for k in range(len(surviving[p])) if k != current]
-                found = _dominator(own, current, rest, eps)
+                found = _dominator(own, current, rest, tol * scales[p])
                 if found is None:
                     continue
                 weights, margin = found

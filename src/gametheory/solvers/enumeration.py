@@ -172,7 +172,7 @@ def support_enumeration(game: Game, *, tol: float) -> Candidates:
     """
     _check_size(game, "support enumeration")
     A, B = game.bimatrix()
-    eps = tol * game.scale
+    eps_row, eps_col = tol * game.scales
     m, n = game.shape
     profiles: list[Strategies] = []
     for k in range(1, min(m, n) + 1):
@@ -187,9 +187,9 @@ def support_enumeration(game: Game, *, tol: float) -> Candidates:
         x, y = x[ok], y[ok]
         row_values = y @ A.T  # (S, m): payoff of each row against y
         col_values = x @ B  # (S, n)
-        best = ((row_values.max(axis=1) - np.einsum("sm,sm->s", row_values, x)) <= eps) & (
-            (col_values.max(axis=1) - np.einsum("sn,sn->s", col_values, y)) <= eps
-        )
+        row_regret = row_values.max(axis=1) - np.einsum("sm,sm->s", row_values, x)
+        col_regret = col_values.max(axis=1) - np.einsum("sn,sn->s", col_values, y)
+        best = (row_regret <= eps_row) & (col_regret <= eps_col)
         profiles.extend((x[s], y[s]) for s in np.nonzero(best)[0])
     degenerate = is_degenerate(game)
     warnings = []

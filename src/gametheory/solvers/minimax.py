@@ -58,7 +58,7 @@ def minimax(game: Game, *, tol: float) -> Candidates:
     """
     A, B = game.bimatrix()
     total = A + B
-    if np.ptp(total) > tol * game.scale:
+    if np.ptp(total) > tol * float(game.scales.max()):
         raise SolverError(
             "method 'minimax' needs a zero-sum (or constant-sum) game; here A + B varies "
             f"from {total.min():g} to {total.max():g}. Use 'vertex_enumeration' instead"

@@ -14,14 +14,13 @@ __all__ = ["pure_equilibria", "pure_equilibrium_mask"]
 def pure_equilibrium_mask(game: Game, tol: float) -> np.ndarray:
     """Boolean array of the game's shape: True where the pure profile is an equilibrium.
 
-    A profile is an equilibrium when no player gains more than ``tol`` times the payoff scale
+    A profile is an equilibrium when no player gains more than ``tol`` times its payoff scale
     by a unilateral deviation. Vectorised: one maximum along each player's own axis.
     """
-    eps = tol * game.scale
     mask = np.ones(game.shape, dtype=bool)
-    for p in range(game.n_players):
+    for p, scale in enumerate(game.scales):
         own = game.payoffs[p]
-        mask &= own >= own.max(axis=p, keepdims=True) - eps
+        mask &= own >= own.max(axis=p, keepdims=True) - tol * scale
     return mask
 
 

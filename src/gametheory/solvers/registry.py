@@ -181,7 +181,7 @@ def _verified(
         complete = False
         warnings.append(
             f"{rejected} candidate profile(s) from {method} failed the independent regret check "
-            f"(tolerance {tol:g} x payoff scale {game.scale:g}) and were dropped"
+            f"(tolerance {tol:g} x each player's payoff range) and were dropped"
         )
     accepted.sort(key=_sort_key)
     return SolveResult(
