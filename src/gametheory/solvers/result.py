@@ -146,7 +146,9 @@ class SolveResult:
 
     def __repr__(self) -> str:
         state = "complete" if self.complete else "not known to be complete"
-        return f"<SolveResult {self.method}: {len(self.equilibria)} equilibria, {state}>"
+        count = len(self.equilibria)
+        noun = "equilibrium" if count == 1 else "equilibria"
+        return f"<SolveResult {self.method}: {count} {noun}, {state}>"
 
     def _repr_html_(self) -> str:
         from ..render import result_html
