@@ -22,6 +22,10 @@ range (:func:`payoff_scales`; 1 for a player whose payoffs are all equal) and ``
 :data:`DEFAULT_TOL`. Scaling each player separately makes the test invariant under a positive
 affine change of any one player's payoffs (units do not matter, and one player's units do not
 loosen the test for another).
+
+Algorithms decide ties (which actions are best responses, whether a game is degenerate) at the
+much tighter :data:`TIE_TOL`, also relative to each player's payoff range; ``tol`` only decides
+whether an answer is accepted.
 """
 
 from __future__ import annotations
@@ -36,10 +40,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import GameError
 
-__all__ = ["DEFAULT_TOL", "Game", "Profile", "payoff_scales"]
+__all__ = ["DEFAULT_TOL", "TIE_TOL", "Game", "Profile", "payoff_scales"]
 
-#: Relative tolerance for regret checks and probability cleaning (see module docstring).
+#: Relative tolerance for accepting an answer: the regret check (see module docstring).
 DEFAULT_TOL = 1e-9
+#: Relative size below which algorithms treat two payoffs as tied when they decide best
+#: responses and degeneracy. Much tighter than :data:`DEFAULT_TOL`, so an algorithm never calls
+#: a profile an equilibrium because of a gap the regret check would count as real.
+TIE_TOL = 1e-11
 
 FloatArray = NDArray[np.float64]
 

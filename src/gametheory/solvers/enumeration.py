@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..game import Game
+from ..game import TIE_TOL, Game
 from .polytope import Vertices, bases_count, bimatrix_vertices
 from .registry import register
 from .result import Candidates
@@ -166,13 +166,13 @@ def support_enumeration(game: Game, *, tol: float) -> Candidates:
 
     Notes
     -----
-    Cost: ``sum_k C(m, k) C(n, k) = C(m + n, m) - 1`` linear solves. Comparisons use the
-    tolerance scaled to the payoffs, not exact zero, so round-off such as ``-4.6e-17`` does not
-    discard a true equilibrium.
+    Cost: ``sum_k C(m, k) C(n, k) = C(m + n, m) - 1`` linear solves. Best responses are decided
+    with :data:`~gametheory.game.TIE_TOL` relative to each player's payoff range, not exact
+    comparisons, so round-off such as ``-4.6e-17`` does not discard a true equilibrium.
     """
     _check_size(game, "support enumeration")
     A, B = game.bimatrix()
-    eps_row, eps_col = tol * game.scales
+    eps_row, eps_col = TIE_TOL * game.scales
     m, n = game.shape
     profiles: list[Strategies] = []
     for k in range(1, min(m, n) + 1):

@@ -30,10 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..game import TIE_TOL
+
 __all__ = ["Vertices", "normalised", "polytope_vertices"]
 
-#: Absolute tolerance on normalised payoffs (entries in [1, 2]) for feasibility and tightness.
-EPS = 1e-11
+#: Absolute tolerance on normalised payoffs (entries in [1, 2], so relative to each player's
+#: payoff range) for feasibility and tightness: the project's tie tolerance.
+EPS = TIE_TOL
 #: Submatrices whose determinant, relative to the product of their row norms, is below this are
 #: treated as singular.
 SINGULAR = 1e-11

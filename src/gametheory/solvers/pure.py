@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..game import Game
+from ..game import TIE_TOL, Game
 from .registry import register
 from .result import Candidates
 
 __all__ = ["pure_equilibria", "pure_equilibrium_mask"]
 
 
-def pure_equilibrium_mask(game: Game, tol: float) -> np.ndarray:
+def pure_equilibrium_mask(game: Game, tol: float = TIE_TOL) -> np.ndarray:
     """Boolean array of the game's shape: True where the pure profile is an equilibrium.
 
     A profile is an equilibrium when no player gains more than ``tol`` times its payoff scale
-    by a unilateral deviation. Vectorised: one maximum along each player's own axis.
+    by a unilateral deviation (ties decided at :data:`~gametheory.game.TIE_TOL` by default).
+    Vectorised: one maximum along each player's own axis.
     """
     mask = np.ones(game.shape, dtype=bool)
     for p, scale in enumerate(game.scales):
@@ -43,7 +44,7 @@ def pure_equilibria(game: Game, *, tol: float) -> Candidates:
     -----
     Cost: ``O(N * prod(n_i))`` operations and memory of one boolean per profile.
     """
-    mask = pure_equilibrium_mask(game, tol)
+    mask = pure_equilibrium_mask(game)
     profiles = []
     for index in np.argwhere(mask):
         strategies = []
