@@ -90,4 +90,5 @@ def test_pygambit_reads_what_we_write(tmp_path) -> None:
     out = tmp_path / "bos.nfg"
     gt.write_nfg(game, out)
     theirs = pygambit.read_nfg(str(out))
-    assert [p.label for p in theirs.players] == list(game.players)
+    assert [str(p) for p in theirs.players] == list(game.players)
+    assert theirs.to_arrays()[0].astype(float).tolist() == game.payoffs[0].tolist()

@@ -41,8 +41,10 @@ def format_number(value: float, digits: int = 4) -> str:
 def format_probability(value: float, digits: int = 4) -> str:
     """A probability as a small fraction when it is one (``1/3``), else a decimal."""
     frac = Fraction(value).limit_denominator(64)
-    if abs(float(frac) - value) < 1e-9:
+    if frac != 0 and abs(float(frac) - value) < 1e-9:
         return str(frac)
+    if 0 < value < 10**-digits:
+        return f"{value:.2g}"  # tiny but positive: do not print it as 0
     return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 

@@ -18,7 +18,7 @@ Vertices are found by trying every basis: every choice of ``t`` tight inequaliti
 non-zero coordinates, solving the ``t x t`` system, and keeping feasible solutions. That costs
 ``C(m + n, m)`` small solves per polytope, done in vectorised batches; it is exact on degenerate
 polytopes (a vertex lying on more facets than the dimension is found from several bases and
-merged), which is why it is used here instead of pivoting.
+merged by its set of tight constraints), which is why it is used here instead of pivoting.
 """
 
 from __future__ import annotations
@@ -107,30 +107,16 @@ def polytope_vertices(
             c = cols[index % len(cols)]
             found.append(_solve_bases(M, r, c, d))
     points = np.concatenate(found) if found else np.zeros((0, d))
-    points = _merge_close(points)
     labels = _labels(M, points, zero_labels, tight_labels, n_labels)
+    # A vertex is determined by the set of constraints tight at it, so representations of one
+    # vertex found from different bases share a label set and distinct vertices do not.
+    if len(points):
+        _, first = np.unique(labels, axis=0, return_index=True)
+        first = np.sort(first)
+        points, labels = points[first], labels[first]
     # The zero vertex has exactly the d labels z_i = 0 (M 0 = 0 < 1), so it is never degenerate.
     degenerate = bool(len(points)) and bool((labels.sum(axis=1) > d).any())
     return Vertices(points, labels, degenerate)
-
-
-def _merge_close(points: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Merge vertices found from different bases that agree up to rounding.
-
-    Grouping uses rounded coordinates, but the unrounded coordinates of one member of each
-    group are kept, so no precision is lost.
-    """
-    if not len(points):
-        return points
-    _, first = np.unique(np.round(points, 11), axis=0, return_index=True)
-    points = points[np.sort(first)]
-    if len(points) > 5000:
-        return points
-    keep: list[int] = []
-    for i in range(len(points)):
-        if not keep or np.abs(points[keep] - points[i]).max(axis=1).min() > 1e-10:
-            keep.append(i)
-    return points[keep]
 
 
 def _solve_bases(
