@@ -1,72 +1,91 @@
-"""Exact verification of equilibria in rational arithmetic.
+"""Exact verification of equilibria in integer arithmetic.
 
 Floating-point regret checks can accept profiles that are not equilibria when the tolerance is
 loose, and show round-off (``0.49999999999999994``) when it is tight. When every payoff is a
-rational number with a small denominator (integers, or decimals such as 0.55), a float
-equilibrium is converted to the nearest fractions with bounded denominators and checked
-exactly: if every player's best pure payoff equals its expected payoff in exact arithmetic, the
-rational profile is an equilibrium, and it replaces the float one.
+decimal with at most :data:`MAX_DECIMALS` places (integers, or values such as 0.55), the payoffs
+are scaled to integers, each probability of a float equilibrium is replaced by the nearest
+fraction with a bounded denominator, and the equilibrium conditions are checked exactly with
+Python integers: if each player's best pure payoff equals its expected payoff, the rational
+profile is an exact equilibrium, and it replaces the float one.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..game import Game
-
-__all__ = ["exact_equilibrium", "rational_payoffs"]
+__all__ = ["exact_equilibrium", "integer_payoffs"]
 
 #: Games with more payoff entries than this are not checked exactly (cost).
 MAX_CELLS = 20_000
-#: Largest denominator tried for payoffs and for probabilities.
-PAYOFF_DENOMINATOR = 10_000
+#: Payoffs are recognised as decimals with up to this many places.
+MAX_DECIMALS = 6
+#: Largest denominator tried for each probability.
 PROBABILITY_DENOMINATOR = 1_000_000
 
 
-def rational_payoffs(game: Game) -> NDArray[np.object_] | None:
-    """The payoffs as Fractions if each is (to 1e-12) a fraction with a small denominator."""
-    if game.payoffs.size > MAX_CELLS:
+def integer_payoffs(payoffs: NDArray[np.float64]) -> NDArray[np.object_] | None:
+    """The payoffs times ``10**k`` as Python integers, for the smallest ``k`` that works.
+
+    Returns None if some payoff is not a decimal with at most :data:`MAX_DECIMALS` places
+    (to a relative accuracy of 1e-12), or the game is too large.
+    """
+    if payoffs.size > MAX_CELLS:
         return None
-    flat = game.payoffs.reshape(-1)
-    fractions = [Fraction(float(v)).limit_denominator(PAYOFF_DENOMINATOR) for v in flat]
-    if any(
-        abs(float(f) - v) > 1e-12 * max(1.0, abs(v)) for f, v in zip(fractions, flat, strict=True)
-    ):
-        return None
-    out = np.empty(len(fractions), dtype=object)
-    out[:] = fractions
-    return out.reshape(game.payoffs.shape)
+    for places in range(MAX_DECIMALS + 1):
+        scaled = payoffs * 10**places
+        rounded = np.round(scaled)
+        if np.all(np.abs(scaled - rounded) <= 1e-12 * np.maximum(1.0, np.abs(scaled))):
+            return np.vectorize(int, otypes=[object])(rounded)  # type: ignore[no-any-return]
+    return None
 
 
-def _rational_strategy(vec: NDArray[np.float64]) -> list[Fraction] | None:
+def _integer_strategy(vec: NDArray[np.float64]) -> tuple[list[int], int] | None:
+    """Numerators and common denominator of the nearest bounded-denominator fractions."""
     fracs = [Fraction(float(x)).limit_denominator(PROBABILITY_DENOMINATOR) for x in vec]
+    if any(f < 0 for f in fracs):
+        return None
     total = sum(fracs, Fraction(0))
-    if total == 0 or any(f < 0 for f in fracs):
+    if total == 0:
         return None
     fracs = [f / total for f in fracs]
     if max(abs(float(f) - float(x)) for f, x in zip(fracs, vec, strict=True)) > 1e-9:
         return None
-    return fracs
+    common = math.lcm(*(f.denominator for f in fracs))
+    return [f.numerator * (common // f.denominator) for f in fracs], common
 
 
 def exact_equilibrium(
     payoffs: NDArray[np.object_], strategies: tuple[NDArray[np.float64], ...]
 ) -> tuple[NDArray[np.float64], ...] | None:
-    """Nearby rational profile verified exactly as an equilibrium, as floats; else None."""
-    rational = [_rational_strategy(s) for s in strategies]
-    if any(r is None for r in rational):
+    """A nearby rational profile verified exactly as an equilibrium (as floats), or None.
+
+    Parameters
+    ----------
+    payoffs
+        Integer payoffs from :func:`integer_payoffs` (layout of :mod:`gametheory.game`).
+    strategies
+        A float profile that passed the floating-point regret check.
+    """
+    integral = [_integer_strategy(s) for s in strategies]
+    if any(item is None for item in integral):
         return None
-    vectors = [np.array(r, dtype=object) for r in rational]
-    n = len(vectors)
+    numerators = [np.array(item[0], dtype=object) for item in integral if item is not None]
+    denominators = [item[1] for item in integral if item is not None]
+    n = len(numerators)
     for p in range(n):
         values = payoffs[p]
         for q in reversed(range(n)):
             if q != p:
-                values = np.tensordot(values, vectors[q], axes=([q], [0]))
-        expected = sum((v * x for v, x in zip(values, vectors[p], strict=True)), Fraction(0))
-        if max(values) != expected:
+                values = np.tensordot(values, numerators[q], axes=([q], [0]))
+        # values[a] is (common factor) x the payoff of pure action a; compare best to expected.
+        expected = sum(int(v) * int(x) for v, x in zip(values, numerators[p], strict=True))
+        if max(values) * denominators[p] != expected:
             return None
-    return tuple(np.array([float(f) for f in r]) for r in rational if r is not None)
+    return tuple(
+        np.array([int(x) / d for x in num], dtype=np.float64)
+        for num, d in zip(numerators, denominators, strict=True)
+    )

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import SolverError
 from ..game import DEFAULT_TOL, Game, Profile
-from .exact import exact_equilibrium, rational_payoffs
+from .exact import exact_equilibrium, integer_payoffs
 from .result import Candidates, SolveResult
 
 __all__ = ["SolverInfo", "methods", "register", "solve"]
@@ -109,9 +109,9 @@ def solve(
     -------
     SolveResult
         Verified equilibria. Candidates that fail the regret check are dropped with a warning,
-        and the result is then never marked complete. Where payoffs are rationals with small
-        denominators, each equilibrium is also verified in exact rational arithmetic and
-        replaced by its exact value; ``details["exactly_verified"]`` counts them.
+        and the result is then never marked complete. Where payoffs are decimals with at most six
+        places (integers included), each equilibrium is also verified in exact arithmetic and
+        replaced by its exact rational value; ``details["exactly_verified"]`` counts them.
 
     Examples
     --------
@@ -158,7 +158,7 @@ def _verified(
     complete = candidates.complete
     accepted: list[Profile] = []
     rejected = 0
-    exact_payoffs = rational_payoffs(game)
+    exact_payoffs = integer_payoffs(game.payoffs)
     exact = 0
     for strategies in candidates.profiles:
         try:
