@@ -179,3 +179,16 @@ def test_scenario_from_python() -> None:
 def test_fixed_game_wraps_as_scenario() -> None:
     game = gt.Game.from_arrays([[1, 2], [3, 4]], [[0, 0], [0, 1]], title="g")
     assert gt.Scenario.from_game(game).game() == game
+
+
+def test_a_huge_game_is_refused_before_any_work() -> None:
+    chips = "".join(
+        f'[chips.c{i}]\nplayer = "{"A" if i % 2 else "B"}"\noptions = ["x", "y", "z"]\n'
+        for i in range(30)
+    )
+    text = (
+        f'schema_version = 1\ntitle = "t"\n[players.A]\n[players.B]\n{chips}'
+        '[payoffs]\nA = "1"\nB = "1"\n'
+    )
+    with pytest.raises(gt.ScenarioError, match=r"payoff entries .* the limit is 10,000,000"):
+        gt.load_string(text)

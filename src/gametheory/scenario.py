@@ -45,6 +45,21 @@ __all__ = ["TIMINGS", "Chip", "Parameter", "Scenario"]
 
 TIMINGS = ("simultaneous",)
 
+#: Largest game a scenario may compile to, in payoff entries (players x pure profiles).
+MAX_PAYOFF_ENTRIES = 10_000_000
+
+
+def _check_size(players: Sequence[str], shape: Sequence[int], key: str) -> None:
+    """Refuse a game too large to hold, before any payoff is evaluated."""
+    entries = len(players) * math.prod(shape)
+    if entries > MAX_PAYOFF_ENTRIES:
+        sizes = " x ".join(str(n) for n in shape)
+        raise ScenarioError(
+            f"the game would be {sizes} ({entries:,} payoff entries with {len(players)} "
+            f"players); the limit is {MAX_PAYOFF_ENTRIES:,}. Use fewer chips or actions",
+            key=key,
+        )
+
 
 def _check_identifier(name: str, what: str, key: str) -> None:
     if not name.isidentifier() or keyword.iskeyword(name):
@@ -265,6 +280,7 @@ class Scenario:
                     f"player '{p}' lists an action twice: {list(acts)}", key=f"players.{p}.actions"
                 )
         shape = tuple(len(a) for a in actions)
+        _check_size(names, shape, "players")
         compiled: dict[str, PayoffEntry] = {}
         for p in names:
             if p not in payoffs:
@@ -311,6 +327,11 @@ class Scenario:
                     f"'{chip.name}' is both a chip and a parameter; names must differ",
                     key=f"chips.{chip.name}",
                 )
+        _check_size(
+            names,
+            [math.prod(len(c.options) for c in chips if c.player == p) for p in names],
+            "chips",
+        )
         actions = []
         for p in names:
             held = [c for c in chips if c.player == p]
