@@ -3,10 +3,11 @@
 An action ``a`` of player ``i`` is strictly dominated when some mixed strategy ``s`` over the
 player's other remaining actions pays strictly more against every remaining profile of the other
 players. This is decided by one linear program per action (maximise the smallest margin ``e``
-such that ``sum_k s_k u_i(k, c) - u_i(a, c) >= e`` for every profile ``c`` of the others; dominated
-when ``e > tol * scale``). Eliminating strictly dominated strategies, in any order, never removes
+such that ``sum_k s_k u_i(k, c) - u_i(a, c) >= e`` for every profile ``c`` of the others, which is
+the maximin problem of :func:`~gametheory.solvers.minimax.maximin`; dominated when
+``e > tol * scale``). Eliminating strictly dominated strategies, in any order, never removes
 an equilibrium and never creates one (Osborne and Rubinstein, *A Course in Game Theory*, 1994,
-section 4.2, Proposition 61.2), so equilibria of the reduced game are exactly those of the game.
+section 4.2), so equilibria of the reduced game are exactly those of the game.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
 
+from ..errors import SolverError
 from ..game import Game
+from .minimax import maximin
 from .registry import register, solve
 from .result import Candidates
 
@@ -89,25 +91,11 @@ def _dominator(
     if k == 0:
         return None
     diff = own[others] - own[a]  # (k, profiles)
-    # Variables (s_1..s_k, e): maximise e s.t. diff^T s >= e, sum s = 1, s >= 0.
-    c = np.zeros(k + 1)
-    c[-1] = -1.0
-    A_ub = np.hstack([-diff.T, np.ones((diff.shape[1], 1))])
-    b_ub = np.zeros(diff.shape[1])
-    A_eq = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
-    res = linprog(
-        c,
-        A_ub=A_ub,
-        b_ub=b_ub,
-        A_eq=A_eq,
-        b_eq=[1.0],
-        bounds=[(0, None)] * k + [(None, None)],
-        method="highs",
-    )
-    if res.status != 0:
+    # The best mix maximises its worst-case margin: the row player's maximin of ``diff``.
+    try:
+        weights, _ = maximin(diff)
+    except SolverError:
         return None
-    weights = np.clip(res.x[:k], 0.0, None)
-    weights /= weights.sum()
     # Re-check the margin directly rather than trusting the LP objective.
     margin = float((weights @ diff).min())
     if margin > eps:
