@@ -45,6 +45,25 @@ def flat_set(profiles, digits: int = 6) -> set[tuple[float, ...]]:
     }
 
 
+def same_profiles(first, second, atol: float = 1e-7) -> bool:
+    """Whether two collections of flat profiles match one to one within ``atol``."""
+    first = [np.asarray(p, dtype=float) for p in first]
+    second = [np.asarray(p, dtype=float) for p in second]
+
+    # Collapse duplicates within each side (Gambit can list one twice).
+    def unique(items):
+        kept = []
+        for p in items:
+            if not any(np.abs(p - q).max() <= atol for q in kept):
+                kept.append(p)
+        return kept
+
+    first, second = unique(first), unique(second)
+    return len(first) == len(second) and all(
+        any(np.abs(p - q).max() <= atol for q in second) for p in first
+    )
+
+
 @pytest.fixture
 def payoffs_dir() -> Path:
     return PAYOFFS

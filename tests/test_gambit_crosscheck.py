@@ -19,13 +19,14 @@ from .conftest import as_set, regret_bimatrix
 gbt = pytest.importorskip("pygambit", reason="pygambit not installed ([gambit] extra)")
 
 
-def gambit_extreme_equilibria(A, B) -> set[tuple[float, ...]]:
+def gambit_extreme_equilibria(A, B, digits: int | None = 6) -> set[tuple[float, ...]]:
+    """Gambit's extreme equilibria as flat probability tuples (rounded unless digits=None)."""
     game = gbt.StrategicGame.from_arrays(A, B)
     result = gbt.nash.enummixed_solve(game, rational=True)
-    return {
-        tuple(np.round([float(p) for player in eq for _, p in player], 6) + 0.0)
-        for eq in result.equilibria
-    }
+    flat = [np.array([float(p) for player in eq for _, p in player]) for eq in result.equilibria]
+    if digits is not None:
+        flat = [np.round(f, digits) + 0.0 for f in flat]
+    return {tuple(f) for f in flat}
 
 
 def random_games(seed: int, count: int, integers: bool):

@@ -9,12 +9,12 @@ polytopes (section 3.4; Avis, Rosenberg, Savani and von Stengel, Economic Theory
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..game import TIE_TOL, Game
+from .batch import MAX_LABELS, bimatrix_batch
 from .polytope import Vertices, bases_count, bimatrix_vertices
 from .registry import register
 from .result import Candidates
@@ -23,6 +23,9 @@ __all__ = ["MAX_BASES", "is_degenerate", "support_enumeration", "vertex_enumerat
 
 #: Refuse enumeration beyond this many bases per polytope (about 14x14); use lemke_howson.
 MAX_BASES = 50_000_000
+#: Up to this many bases per polytope, single games go through the batched solver (the same
+#: code as sweeps); larger ones through the chunked single-game path.
+BATCH_MAX_BASES = 200_000
 
 Strategies = tuple[NDArray[np.float64], ...]
 
@@ -79,20 +82,28 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     -----
     Cost: ``C(m + n, m)`` small linear solves per polytope plus one ``|V_P| x |V_Q|`` label
     product, so it suits games up to about 10x10; beyond that use ``lemke_howson``.
-    Floating-point arithmetic on normalised payoffs; near-singular bases (relative determinant
+    Floating-point arithmetic on normalised payoffs; near-singular bases (a pivot
     below 1e-11) are treated as singular.
     """
     _check_size(game, "vertex enumeration")
-    P, Q = bimatrix_vertices(*game.bimatrix())
-    pairs = _completely_labelled(P, Q)
-    profiles = [
-        (P.points[i] / P.points[i].sum(), Q.points[j] / Q.points[j].sum()) for i, j in pairs
-    ]
-    degenerate = P.degenerate or Q.degenerate
-    components = _components(pairs)
-    continuum = any(len({i for i, _ in c}) > 1 or len({j for _, j in c}) > 1 for c in components)
+    m, n = game.shape
+    if m + n <= MAX_LABELS and bases_count(m, n) <= BATCH_MAX_BASES:
+        A, B = game.bimatrix()
+        found = bimatrix_batch(A[None], B[None], tol)
+        profiles = list(zip(found.strategies[0], found.strategies[1], strict=True))
+        degenerate = bool(found.degenerate is not None and found.degenerate[0])
+        continuum = bool(len(set(found.component.tolist())) < len(found.component))
+    else:
+        P, Q = bimatrix_vertices(*game.bimatrix())
+        pairs = _completely_labelled(P, Q)
+        profiles = [
+            (P.points[i] / P.points[i].sum(), Q.points[j] / Q.points[j].sum()) for i, j in pairs
+        ]
+        degenerate = P.degenerate or Q.degenerate
+        continuum = any(
+            len({i for i, _ in c}) > 1 or len({j for _, j in c}) > 1 for c in _components(pairs)
+        )
     warnings = []
-    details: dict[str, Any] = {}
     if degenerate:
         warnings.append(
             "the game is degenerate (a strategy has more pure best responses than "
@@ -104,11 +115,7 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
             "connected sets (details['components']); every convex combination of extreme "
             "equilibria that share a strategy is also an equilibrium"
         )
-    order = {pair: k for k, pair in enumerate(pairs)}
-    details["components"] = [sorted(order[p] for p in c) for c in components]
-    return Candidates(
-        profiles, complete=not continuum, warnings=warnings, details=details, degenerate=degenerate
-    )
+    return Candidates(profiles, complete=not continuum, warnings=warnings, degenerate=degenerate)
 
 
 def _completely_labelled(P: Vertices, Q: Vertices) -> list[tuple[int, int]]:

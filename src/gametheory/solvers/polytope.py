@@ -31,15 +31,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..game import TIE_TOL
+from .linalg import solve_small
 
 __all__ = ["Vertices", "normalised", "polytope_vertices"]
 
 #: Absolute tolerance on normalised payoffs (entries in [1, 2], so relative to each player's
 #: payoff range) for feasibility and tightness: the project's tie tolerance.
 EPS = TIE_TOL
-#: Submatrices whose determinant, relative to the product of their row norms, is below this are
-#: treated as singular.
-SINGULAR = 1e-11
 #: Number of t x t systems solved per batch.
 CHUNK = 100_000
 
@@ -124,19 +122,13 @@ def _solve_bases(
 ) -> NDArray[np.float64]:
     """Solve ``M[rows, cols] z_cols = 1`` for a batch of bases; return feasible full vectors."""
     sub = M[rows[:, :, None], cols[:, None, :]]
-    det = np.linalg.det(sub)
-    scale = np.prod(np.linalg.norm(sub, axis=2), axis=1)
-    ok = np.abs(det) > SINGULAR * scale
+    z_free, ok = solve_small(sub)
     if not ok.any():
         return np.zeros((0, d))
-    sub, cols = sub[ok], cols[ok]
-    t = sub.shape[1]
-    z_free = np.linalg.solve(sub, np.ones((len(sub), t, 1)))[:, :, 0]
-    z = np.zeros((len(sub), d))
-    np.put_along_axis(z, cols, z_free, axis=1)
+    z = np.zeros((int(ok.sum()), d))
+    np.put_along_axis(z, cols[ok], z_free[ok], axis=1)
     feasible = (z >= -EPS).all(axis=1) & ((z @ M.T) <= 1 + EPS).all(axis=1)
-    z = np.clip(z[feasible], 0.0, None)
-    return z
+    return np.clip(z[feasible], 0.0, None)
 
 
 def _labels(

@@ -184,6 +184,9 @@ def _verified(
             f"(tolerance {tol:g} x each player's payoff range) and were dropped"
         )
     accepted.sort(key=_sort_key)
+    info = _REGISTRY.get(method)
+    if game.n_players == 2 and info is not None and info.finds == "all":
+        details["components"] = components(accepted)
     return SolveResult(
         game=game,
         equilibria=tuple(accepted),
@@ -195,6 +198,40 @@ def _verified(
         degenerate=candidates.degenerate,
         details={**details, **candidates.details, "exactly_verified": exact},
     )
+
+
+def components(equilibria: list[Profile]) -> list[list[int]]:
+    """Group extreme equilibria of a two-player game into connected sets.
+
+    Two extreme equilibria that share one player's strategy are joined by a segment of
+    equilibria (the conditions on the other player's strategy are linear), so the connected sets
+    are the classes of the "shares a strategy" relation (Avis et al. 2010, section 5 on cliques).
+
+    Returns
+    -------
+    list of list of int
+        Indices into ``equilibria``, each group sorted, groups in order of their first member.
+    """
+    parent = list(range(len(equilibria)))
+
+    def root(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, first in enumerate(equilibria):
+        for b in range(a):
+            second = equilibria[b]
+            if any(
+                float(np.abs(s - t).max()) <= DUPLICATE_DISTANCE
+                for s, t in zip(first.strategies, second.strategies, strict=True)
+            ):
+                parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for a in range(len(equilibria)):
+        groups.setdefault(root(a), []).append(a)
+    return list(groups.values())
 
 
 def _sort_key(profile: Profile) -> tuple[Any, ...]:

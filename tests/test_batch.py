@@ -1,0 +1,92 @@
+"""The batched solver: many games at once, checked against Gambit and against itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gametheory as gt
+from gametheory.solvers.batch import bimatrix_batch, pure_batch
+from gametheory.solvers.linalg import solve_small
+
+from .conftest import regret_bimatrix, same_profiles
+
+SHAPES = [(2, 2), (2, 3), (3, 2), (3, 3), (3, 4), (4, 4), (4, 5), (5, 5)]
+
+
+def batch_sets(result, n_games: int) -> list[set[tuple[float, ...]]]:
+    sets: list[set[tuple[float, ...]]] = [set() for _ in range(n_games)]
+    flat = np.hstack(result.strategies)
+    for g, row in zip(result.game, flat, strict=True):
+        sets[g].add(tuple(row))
+    return sets
+
+
+@pytest.mark.parametrize("t", [1, 2, 3, 4, 5])
+def test_solve_small_solves_and_flags_singular_systems(t: int) -> None:
+    rng = np.random.default_rng(t)
+    M = rng.uniform(1, 2, size=(500, t, t))
+    x, ok = solve_small(M)
+    assert ok.all()
+    assert np.allclose(np.einsum("kij,kj->ki", M, x), 1.0)
+    if t > 1:
+        M[:, 0] = M[:, 1]  # two equal rows
+        _, ok = solve_small(M)
+        assert not ok.any()
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("integers", [True, False], ids=["integers", "decimals"])
+def test_batch_matches_gambit_enummixed(shape, integers) -> None:
+    gbt = pytest.importorskip("pygambit", reason="pygambit not installed ([gambit] extra)")
+    from .test_gambit_crosscheck import _to_gambit, gambit_extreme_equilibria
+
+    del gbt
+    rng = np.random.default_rng(hash(shape) % 2**32 + integers)
+    count = 150
+    if integers:
+        A, B = rng.integers(0, 5, size=(2, count, *shape)).astype(float)
+    else:
+        A, B = np.round(rng.uniform(-5, 5, size=(2, count, *shape)), 2)
+    result = bimatrix_batch(A, B)
+    ours = batch_sets(result, count)
+    for g in range(count):
+        theirs = gambit_extreme_equilibria(_to_gambit(A[g]), _to_gambit(B[g]), digits=None)
+        assert same_profiles(ours[g], theirs), g
+    assert not result.rejected.any()
+
+
+def test_batch_answers_do_not_depend_on_the_batch() -> None:
+    rng = np.random.default_rng(11)
+    A, B = rng.integers(0, 4, size=(2, 400, 3, 4)).astype(float)
+    whole = bimatrix_batch(A, B)
+    parts = [bimatrix_batch(A[k : k + 1], B[k : k + 1]) for k in range(0, 400, 37)]
+    sets = batch_sets(whole, 400)
+    for k, part in zip(range(0, 400, 37), parts, strict=True):
+        assert same_profiles(batch_sets(part, 1)[0], sets[k])
+        assert part.complete[0] == whole.complete[k]
+        assert part.degenerate[0] == whole.degenerate[k]
+
+
+def test_batch_flags_and_components() -> None:
+    # von Stengel (2007) degenerate 3x2 example: a segment plus an isolated equilibrium;
+    # then a nondegenerate game (battle of the sexes).
+    A = np.array([[[3, 3], [2, 5], [0, 6]], [[2, 0], [0, 1], [0, 0]]], dtype=float)
+    B = np.array([[[3, 3], [2, 6], [3, 1]], [[1, 0], [0, 2], [-1, -2]]], dtype=float)
+    result = bimatrix_batch(A, B)
+    assert result.degenerate.tolist() == [True, False]
+    assert result.complete.tolist() == [False, True]
+    first = result.component[result.game == 0]
+    assert sorted(np.bincount(first).tolist()) == [1, 2]
+    for g, x, y in zip(result.game, *result.strategies, strict=True):
+        assert regret_bimatrix(A[g], B[g], x, y) <= 1e-12
+
+
+def test_pure_batch_matches_single_games() -> None:
+    rng = np.random.default_rng(3)
+    payoffs = rng.integers(0, 3, size=(50, 3, 2, 3, 2)).astype(float)
+    mask = pure_batch(payoffs)
+    for g in range(50):
+        game = gt.Game(("A", "B", "C"), (("a", "b"), ("x", "y", "z"), ("p", "q")), payoffs[g])
+        single = {tuple(int(np.argmax(s)) for s in eq.strategies) for eq in gt.solve(game, "pure")}
+        assert {tuple(i) for i in np.argwhere(mask[g])} == single
