@@ -44,6 +44,7 @@ from .solvers import (
     methods,
     solve,
 )
+from .sweeps import Sweep, sweep
 
 try:
     __version__ = version("gametheory")
@@ -65,6 +66,7 @@ __all__ = [
     "ScenarioError",
     "SolveResult",
     "SolverError",
+    "Sweep",
     "__version__",
     "dumps_nfg",
     "is_degenerate",
@@ -76,5 +78,6 @@ __all__ = [
     "parse",
     "read_nfg",
     "solve",
+    "sweep",
     "write_nfg",
 ]

@@ -1,4 +1,4 @@
-"""The ``gametheory`` command line: ``solve``, ``show``, ``validate`` and ``methods``.
+"""The ``gametheory`` command line: ``solve``, ``show``, ``validate``, ``sweep`` and ``methods``.
 
 Every error caused by input (a bad file, a bad override, an unknown method) is printed as one line
 ``error: FILE:LINE, key 'KEY': what was expected`` on standard error, with exit status 2; no
@@ -11,6 +11,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 from . import __version__
 from .errors import GameTheoryError, ScenarioError
@@ -100,6 +103,47 @@ def _build_parser() -> argparse.ArgumentParser:
     validate_p.add_argument("file")
 
     sub.add_parser("methods", help="list the available solvers")
+
+    sweep_p = sub.add_parser(
+        "sweep", help="solve a scenario over a grid or a random sample of parameter values"
+    )
+    sweep_p.add_argument("file", help="scenario .toml file")
+    design = sweep_p.add_mutually_exclusive_group(required=True)
+    design.add_argument(
+        "--grid",
+        action="append",
+        metavar="NAME=START:STOP:NUM",
+        help="grid values for a parameter (repeatable; or NAME=V1,V2,...)",
+    )
+    design.add_argument("--sample", type=int, metavar="N", help="number of random points")
+    sweep_p.add_argument("--lhs", action="store_true", help="Latin-hypercube sample")
+    sweep_p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sweep_p.add_argument(
+        "--vary", action="append", metavar="NAME", help="sample only these parameters"
+    )
+    sweep_p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fix a parameter that does not vary (repeatable)",
+    )
+    sweep_p.add_argument("--method", default="auto")
+    sweep_p.add_argument("--out", help="results file (.parquet or .csv), written chunk by chunk")
+    sweep_p.add_argument("--chunk-size", type=int, default=None, help="points per chunk")
+    where = sweep_p.add_mutually_exclusive_group()
+    where.add_argument("--processes", type=int, metavar="N", help="use N local processes")
+    where.add_argument(
+        "--workers", type=int, metavar="N", help="start a local Dask cluster of N workers"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
+    )
+    sweep_p.add_argument(
+        "--resume", action="store_true", help="continue an interrupted sweep stored at --out"
+    )
+    sweep_p.add_argument("--overwrite", action="store_true", help="replace existing results")
+    sweep_p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -166,11 +210,89 @@ def _cmd_methods(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parse_grid(items: Sequence[str]) -> dict[str, list[float]]:
+    """``["tariff=0:1:5"]`` -> ``{"tariff": [0, 0.25, 0.5, 0.75, 1]}``; ``NAME=1,2,3`` lists."""
+    grid: dict[str, list[float]] = {}
+    for item in items:
+        name, sep, spec = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ScenarioError(f"--grid expects NAME=START:STOP:NUM, got {item!r}")
+        try:
+            if ":" in spec:
+                start, stop, num = spec.split(":")
+                count = int(num)
+                if count < 1:
+                    raise ValueError
+                grid[name] = np.linspace(float(start), float(stop), count).tolist()
+            else:
+                grid[name] = [float(v) for v in spec.split(",")]
+        except ValueError:
+            raise ScenarioError(
+                f"--grid {name}: expected START:STOP:NUM (NUM a positive whole number) or "
+                f"V1,V2,..., got {spec!r}"
+            ) from None
+    return grid
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweeps import DEFAULT_CHUNK, sweep
+
+    scenario = load(args.file)
+    executor, workers = "inline", None
+    if args.processes:
+        executor, workers = "processes", args.processes
+    elif args.workers or args.scheduler:
+        executor, workers = "dask", args.workers
+    options: dict[str, Any] = {
+        "fixed": _parse_set(args.set),
+        "method": args.method,
+        "chunk_size": args.chunk_size or DEFAULT_CHUNK,
+        "executor": executor,
+        "workers": workers,
+        "scheduler": args.scheduler,
+        "out": args.out,
+        "resume": args.resume,
+        "overwrite": args.overwrite,
+        "progress": not args.quiet,
+    }
+    design: dict[str, Any]
+    if args.grid:
+        design = {"grid": _parse_grid(args.grid)}
+    else:
+        design = {
+            "sample": args.sample,
+            "seed": args.seed,
+            "sampling": "lhs" if args.lhs else "uniform",
+            "params": args.vary,
+        }
+    try:
+        result = sweep(scenario, **design, **options)
+    except KeyboardInterrupt:
+        if args.out:
+            print(
+                f"interrupted: finished chunks are kept in {args.out}.parts; run the same "
+                "command with --resume to continue",
+                file=sys.stderr,
+            )
+        raise
+    summary = result.summary()
+    print(f"{result.design.size:,} points ({result.design.kind}); outcomes by share:")
+    for row in summary.head(20).itertuples(index=False):
+        print(f"  {row.share:7.2%}  {row.outcome}")
+    if len(summary) > 20:
+        print(f"  ... and {len(summary) - 20} more outcomes")
+    if args.out:
+        print(f"results: {args.out}")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "solve": _cmd_solve,
     "show": _cmd_show,
     "validate": _cmd_validate,
     "methods": _cmd_methods,
+    "sweep": _cmd_sweep,
 }
 
 

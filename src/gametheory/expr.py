@@ -105,13 +105,15 @@ class Expression:
                 f"unknown name '{name}' in expression '{self.text}'{hint}. Known names: {listing}"
             )
 
-    def evaluate(self, env: Mapping[str, Value]) -> NDArray[np.float64]:
+    def evaluate(self, env: Mapping[str, Value], *, check: bool = True) -> NDArray[np.float64]:
         """Evaluate with numpy broadcasting; raise if the result is not finite.
 
         Parameters
         ----------
         env
             Value (scalar or array) of every name in :attr:`names`.
+        check
+            If False, return non-finite values instead of raising (sweeps mark such points).
 
         Returns
         -------
@@ -121,7 +123,7 @@ class Expression:
         problems: list[str] = []
         with np.errstate(all="ignore"):
             result = np.asarray(_eval(self.tree, env, problems), dtype=np.float64)
-        if not np.all(np.isfinite(result)):
+        if check and not np.all(np.isfinite(result)):
             reason = "; ".join(dict.fromkeys(problems)) or "overflow or undefined arithmetic"
             raise ExpressionError(
                 f"expression '{self.text}' is not a finite number at the evaluated point ({reason})"

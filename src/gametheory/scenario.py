@@ -423,13 +423,17 @@ class Scenario:
         except GameTheoryError as exc:
             raise exc.located(file=self.path) from None
 
-    def payoff_tensor(self, values: Mapping[str, NDArray[np.float64]]) -> NDArray[np.float64]:
+    def payoff_tensor(
+        self, values: Mapping[str, NDArray[np.float64]], *, check: bool = True
+    ) -> NDArray[np.float64]:
         """Payoffs for a batch of parameter points, vectorised.
 
         Parameters
         ----------
         values
             Every parameter's values as a 1-D array of length ``P`` (one per point).
+        check
+            If False, points where a payoff is not finite get NaN/inf instead of an error.
 
         Returns
         -------
@@ -449,9 +453,9 @@ class Scenario:
             entry = self.payoffs[player]
             try:
                 if isinstance(entry, Expression):
-                    out[:, p] = np.broadcast_to(entry.evaluate(env), (size, *shape))
+                    out[:, p] = np.broadcast_to(entry.evaluate(env, check=check), (size, *shape))
                 else:
-                    out[:, p] = _evaluate_matrix(entry, env, size, f"payoffs.{player}")
+                    out[:, p] = _evaluate_matrix(entry, env, size, f"payoffs.{player}", check)
             except GameTheoryError as exc:
                 raise exc.located(file=self.path, key=f"payoffs.{player}") from None
         return out
@@ -470,6 +474,22 @@ class Scenario:
                     indicators[f"{chip.name}.{option}"] = vec.reshape(shape)
         return indicators
 
+    def sweep(self, **kwargs: Any) -> Any:
+        """Solve this scenario over a grid or a sample: see :func:`gametheory.sweeps.sweep`.
+
+        The model does not depend on the sweep machinery; it is imported here, at call time.
+        """
+        from .sweeps import sweep
+
+        return sweep(self, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (read-only mappings are not picklable): rebuild from plain dicts."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        fields["parameters"] = dict(self.parameters)
+        fields["payoffs"] = dict(self.payoffs)
+        return (_rebuild_scenario, (fields,))
+
     def __repr__(self) -> str:
         shape = "x".join(str(len(a)) for a in self.actions)
         return (
@@ -483,8 +503,12 @@ class Scenario:
         return scenario_html(self)
 
 
+def _rebuild_scenario(fields: dict[str, Any]) -> Scenario:
+    return Scenario(**fields)
+
+
 def _evaluate_matrix(
-    entry: NDArray[np.object_], env: Mapping[str, Any], size: int, key: str
+    entry: NDArray[np.object_], env: Mapping[str, Any], size: int, key: str, check: bool = True
 ) -> NDArray[np.float64]:
     """Evaluate a matrix of expressions entry by entry, each over all ``size`` points."""
     shape = entry.shape
@@ -493,7 +517,7 @@ def _evaluate_matrix(
         expression: Expression = entry[index]  # type: ignore[assignment]
         position = key + "".join(f"[{i}]" for i in index)
         try:
-            value = expression.evaluate(env)
+            value = expression.evaluate(env, check=check)
         except GameTheoryError as exc:
             raise exc.located(key=position) from None
         # Parameters have shape (P, 1, ..., 1); keep the point axis only.

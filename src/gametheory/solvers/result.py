@@ -90,6 +90,13 @@ class SolveResult:
         object.__setattr__(self, "equilibria", tuple(self.equilibria))
         object.__setattr__(self, "warnings", tuple(self.warnings))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (read-only mappings are not picklable)."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name in ("options", "parameters", "details"):
+            fields[name] = dict(fields[name])
+        return (_rebuild_result, (fields,))
+
     def __len__(self) -> int:
         return len(self.equilibria)
 
@@ -154,6 +161,10 @@ class SolveResult:
         from ..render import result_html
 
         return result_html(self)
+
+
+def _rebuild_result(fields: dict[str, Any]) -> SolveResult:
+    return SolveResult(**fields)
 
 
 def _plain(value: Any) -> Any:
