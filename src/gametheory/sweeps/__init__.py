@@ -147,8 +147,8 @@ class Sweep:
                     "low": float(low),
                     "high": float(high),
                     "at": float((low + high) / 2),
-                    "from": labels[before[tuple(index)]],
-                    "to": labels[after[tuple(index)]],
+                    "from_outcome": labels[before[tuple(index)]],
+                    "to_outcome": labels[after[tuple(index)]],
                 }
                 for j, other in enumerate(self.design.names):
                     if j != k:
