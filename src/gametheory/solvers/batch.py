@@ -36,7 +36,7 @@ __all__ = ["BatchEquilibria", "bimatrix_batch", "pure_batch"]
 #: Bitmask labels need ``m + n`` bits (computed exactly in float64 arithmetic).
 MAX_LABELS = 52
 #: Working-memory target (float64 entries) for one internal block of games.
-BLOCK_ENTRIES = 4_000_000
+BLOCK_ENTRIES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,13 @@ def _normalised(M: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _bases(k: int, d: int) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    """For t = 1..min(k, d): every (tight rows, free columns) pair, as index arrays."""
+    """For t = 2..min(k, d): every (tight rows, free columns) pair, as index arrays.
+
+    Bases with one free coordinate (t = 1) are not listed: their feasible solutions are known
+    in closed form (see :func:`_vertices`).
+    """
     out = []
-    for t in range(1, min(k, d) + 1):
+    for t in range(2, min(k, d) + 1):
         rows = np.array(list(itertools.combinations(range(k), t)), dtype=np.int64)
         cols = np.array(list(itertools.combinations(range(d), t)), dtype=np.int64)
         out.append((np.repeat(rows, len(cols), axis=0), np.tile(cols, (len(rows), 1))))
@@ -103,7 +107,12 @@ def _vertices(
     the valid vertices of each game come first and ``V`` is the largest count in the batch.
     """
     G, k, d = M.shape
-    points_parts, feasible_parts = [], []
+    # t = 1: z = e_c / M[r, c] is feasible exactly when M[r, c] is the largest entry of column
+    # c, so each coordinate gives one vertex, e_c / max_r M[r, c] (ties are merged below).
+    single = np.zeros((G, d, d))
+    single[:, np.arange(d), np.arange(d)] = 1.0 / M.max(axis=1)
+    points_parts = [single]
+    feasible_parts = [np.ones((G, d), dtype=bool)]
     for rows, cols in _bases(k, d):
         count, t = rows.shape
         sub = M[:, rows[:, :, None], cols[:, None, :]]  # (G, count, t, t)
@@ -116,7 +125,6 @@ def _vertices(
     points = np.concatenate(points_parts, axis=1)
     slack = points @ np.swapaxes(M, 1, 2)  # (G, bases, k): M z for every candidate
     feasible = np.concatenate(feasible_parts, axis=1) & (slack <= 1 + TIE_TOL).all(axis=2)
-    points = np.clip(points, 0.0, None)
     # Label bitmasks by a dot product with powers of two (exact in float64 below 2**53).
     masks = ((points <= TIE_TOL) @ np.exp2(zero_bits)).astype(np.int64)
     masks += ((np.abs(slack - 1.0) <= TIE_TOL) @ np.exp2(tight_bits)).astype(np.int64)
@@ -133,7 +141,7 @@ def _vertices(
     valid = np.take_along_axis(valid, compact, axis=1)
     width = max(int(valid.sum(axis=1).max(initial=0)), 1)
     order, valid = order[:, :width], valid[:, :width]
-    points = np.take_along_axis(points, order[:, :, None], axis=1)
+    points = np.clip(np.take_along_axis(points, order[:, :, None], axis=1), 0.0, None)
     masks = np.take_along_axis(masks, order, axis=1)
     return points, masks, valid
 
@@ -177,10 +185,14 @@ def _ranges(M: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _block_size(m: int, n: int) -> int:
-    bases = sum(
-        len(list(itertools.combinations(range(n), t)))
-        * len(list(itertools.combinations(range(m), t)))
-        for t in range(1, min(m, n) + 1)
+    bases = (
+        m
+        + n
+        + sum(
+            len(list(itertools.combinations(range(n), t)))
+            * len(list(itertools.combinations(range(m), t)))
+            for t in range(2, min(m, n) + 1)
+        )
     )
     return max(1, BLOCK_ENTRIES // (bases * (m + n)))
 
