@@ -175,9 +175,10 @@ def streaming(points):
                 check=True,
             )
         data = json.loads(run.stdout.strip().splitlines()[-1])
+        rate = data["points"] / data["seconds"]
         print(
-            f"  {data['points']:>10,} points: {data['seconds']:6.1f} s "
-            f"({data['points'] / data['seconds']:,.0f} points/s), peak RSS {data['peak_mib']:.0f} MiB"
+            f"  {data['points']:>10,} points: {data['seconds']:6.1f} s ({rate:,.0f} points/s), "
+            f"peak RSS {data['peak_mib']:.0f} MiB"
         )
 
 
