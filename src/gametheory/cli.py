@@ -1,4 +1,6 @@
-"""The ``gametheory`` command line: ``solve``, ``show``, ``validate``, ``sweep`` and ``methods``.
+"""The ``gametheory`` command line.
+
+Commands: ``solve``, ``show``, ``validate``, ``sweep``, ``bargain``, ``whatif`` and ``methods``.
 
 Every error caused by input (a bad file, a bad override, an unknown method) is printed as one line
 ``error: FILE:LINE, key 'KEY': what was expected`` on standard error, with exit status 2; no
@@ -144,6 +146,79 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sweep_p.add_argument("--overwrite", action="store_true", help="replace existing results")
     sweep_p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    bargain_p = sub.add_parser(
+        "bargain", help="bargaining solutions of a two-player game, or alternating offers"
+    )
+    bargain_p.add_argument("file", nargs="?", help="scenario .toml or Gambit .nfg file")
+    bargain_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    bargain_p.add_argument(
+        "--disagreement",
+        default="equilibrium",
+        help="U1,U2, 'equilibrium' (default: the first listed) or 'minmax'",
+    )
+    bargain_p.add_argument(
+        "--equilibrium",
+        type=int,
+        default=0,
+        help="which equilibrium is the disagreement point (from 0)",
+    )
+    bargain_p.add_argument(
+        "--discount",
+        type=float,
+        nargs=2,
+        metavar=("D1", "D2"),
+        help="Rubinstein alternating offers with these discount factors",
+    )
+    bargain_p.add_argument("--rounds", type=int, help="with --discount: a deadline after N rounds")
+    bargain_p.add_argument("--days", type=float, help="days until the deadline")
+    bargain_p.add_argument(
+        "--period",
+        type=float,
+        default=7.0,
+        help="with --days: days per round of offers (default 7)",
+    )
+    bargain_p.add_argument(
+        "--rate",
+        type=float,
+        nargs=2,
+        metavar=("R1", "R2"),
+        help="with --days: yearly discount rates (default 0.1 0.1)",
+    )
+    bargain_p.add_argument(
+        "--first", type=int, choices=(1, 2), default=1, help="who proposes first (1 or 2)"
+    )
+    bargain_p.add_argument("--format", choices=("table", "json"), default="table")
+
+    whatif_p = sub.add_parser(
+        "whatif", help="what it would take for a target outcome to be an equilibrium"
+    )
+    whatif_p.add_argument("file")
+    whatif_p.add_argument(
+        "--target",
+        action="append",
+        required=True,
+        metavar="PLAYER=ACTION",
+        help="the target action of each player (repeat per player)",
+    )
+    whatif_p.add_argument(
+        "--margin",
+        type=float,
+        default=0.1,
+        help="every deviation must lose at least this much (default 0.1)",
+    )
+    whatif_p.add_argument(
+        "--norm", choices=("l1", "max"), default="l1", help="how payoff changes are measured"
+    )
+    whatif_p.add_argument(
+        "--vary",
+        action="append",
+        metavar="NAME",
+        help="parameters allowed to change (default: all with ranges)",
+    )
+    whatif_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    whatif_p.add_argument("--seed", type=int, default=0, help="seed of the random search")
+    whatif_p.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -287,12 +362,108 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parse_target(items: Sequence[str]) -> dict[str, str]:
+    """``["US=maintain+extend", "China=withhold+expedite"]`` -> a {player: action} dict."""
+    target: dict[str, str] = {}
+    for item in items:
+        player, sep, action = item.partition("=")
+        if not sep or not player.strip() or not action.strip():
+            raise ScenarioError(f"--target expects PLAYER=ACTION, got {item!r}")
+        target[player.strip()] = action.strip()
+    return target
+
+
+def _cmd_bargain(args: argparse.Namespace) -> int:
+    from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
+
+    if args.discount:
+        d1, d2 = args.discount
+        if args.days is not None:
+            raise ScenarioError("give either --discount or --days with --rate, not both")
+        first = args.first - 1
+        offers = (
+            alternating_offers(args.rounds, d1, d2, first)
+            if args.rounds
+            else rubinstein(d1, d2, first)
+        )
+        data = offers.to_dict()
+        if args.format == "json":
+            print(json.dumps(data, indent=2))
+        else:
+            horizon = f"deadline after {args.rounds} rounds" if args.rounds else "no deadline"
+            print(f"alternating offers, player {args.first} proposes first, {horizon}")
+            print(f"shares: player 1 {offers.shares[0]:.6g}, player 2 {offers.shares[1]:.6g}")
+        return EXIT_OK
+    if args.days is not None:
+        rates = args.rate or [0.1, 0.1]
+        delta = (discount_factor(args.period, rates[0]), discount_factor(args.period, rates[1]))
+        rounds = max(1, int(args.days // args.period))
+        offers = alternating_offers(rounds, delta[0], delta[1], args.first - 1)
+        if args.format == "json":
+            print(json.dumps(offers.to_dict(), indent=2))
+        else:
+            print(
+                f"{args.days:g} days to the deadline in rounds of {args.period:g} days: "
+                f"{rounds} rounds; per-round discount factors {delta[0]:.6f}, {delta[1]:.6f}"
+            )
+            print(f"shares: player 1 {offers.shares[0]:.6g}, player 2 {offers.shares[1]:.6g}")
+        return EXIT_OK
+    if not args.file:
+        raise ScenarioError("give a scenario file, or --discount D1 D2, or --days N")
+    scenario = load(args.file)
+    game = scenario.game(scenario.resolve(_parse_set(args.set)))
+    disagreement: Any = args.disagreement
+    if "," in disagreement:
+        try:
+            disagreement = [float(v) for v in disagreement.split(",")]
+        except ValueError:
+            raise ScenarioError(
+                "--disagreement expects U1,U2, 'equilibrium' or 'minmax'; "
+                f"got {args.disagreement!r}"
+            ) from None
+    result = bargain(game, disagreement, equilibrium=args.equilibrium)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result)
+    return EXIT_OK
+
+
+def _cmd_whatif(args: argparse.Namespace) -> int:
+    from .whatif import parameter_change, payoff_change
+
+    scenario = load(args.file)
+    values = scenario.resolve(_parse_set(args.set))
+    target = _parse_target(args.target)
+    payoffs = payoff_change(scenario.game(values), target, margin=args.margin, norm=args.norm)
+    params = (
+        parameter_change(
+            scenario, target, margin=args.margin, fixed=values, vary=args.vary, rng=args.seed
+        )
+        if scenario.parameters
+        else None
+    )
+    if args.format == "json":
+        data = {
+            "payoff_change": payoffs.to_dict(),
+            "parameter_change": params.to_dict() if params else None,
+        }
+        print(json.dumps(data, indent=2))
+    else:
+        print(payoffs.sentence())
+        if params is not None:
+            print(params.sentence())
+    return EXIT_OK
+
+
 _COMMANDS = {
     "solve": _cmd_solve,
     "show": _cmd_show,
     "validate": _cmd_validate,
     "methods": _cmd_methods,
     "sweep": _cmd_sweep,
+    "bargain": _cmd_bargain,
+    "whatif": _cmd_whatif,
 }
 
 
