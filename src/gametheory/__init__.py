@@ -44,7 +44,10 @@ from .solvers import (
     methods,
     solve,
 )
+from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
+from .repeated import minmax_payoffs, sustain
 from .sweeps import Sweep, sweep
+from .whatif import parameter_change, payoff_change
 
 try:
     __version__ = version("gametheory")
@@ -68,6 +71,9 @@ __all__ = [
     "SolverError",
     "Sweep",
     "__version__",
+    "alternating_offers",
+    "bargain",
+    "discount_factor",
     "dumps_nfg",
     "is_degenerate",
     "iterated_dominance",
@@ -75,9 +81,14 @@ __all__ = [
     "load_string",
     "loads_nfg",
     "methods",
+    "minmax_payoffs",
+    "parameter_change",
+    "payoff_change",
     "parse",
     "read_nfg",
+    "rubinstein",
     "solve",
+    "sustain",
     "sweep",
     "write_nfg",
 ]

@@ -1,0 +1,271 @@
+"""Bargaining, repeated games and what-would-it-take: closed forms and textbook cases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+import gametheory as gt
+from gametheory.bargaining import (
+    BargainingError,
+    alternating_offers,
+    bargain,
+    discount_factor,
+    pareto_frontier,
+    rubinstein,
+)
+from gametheory.repeated import minmax_payoffs, sustain
+from gametheory.whatif import WhatIfError, parameter_change, payoff_change
+
+from .conftest import PAYOFFS, ROOT
+from .test_cli import COMMAND
+
+
+# ---------------------------------------------------------------------- Rubinstein
+def test_rubinstein_closed_forms() -> None:
+    """Osborne and Rubinstein (1990), Theorem 3.4: proposer gets (1 - d2) / (1 - d1 d2)."""
+    assert rubinstein(0.9, 0.9).shares == pytest.approx((10 / 19, 9 / 19))
+    assert rubinstein(0.9, 0.8).shares == pytest.approx((5 / 7, 2 / 7))
+    assert rubinstein(0.9, 0.8, first=1).shares == pytest.approx((1 - 0.1 / 0.28, 0.1 / 0.28))
+
+
+def test_finite_horizon_by_backward_induction() -> None:
+    d1, d2 = 0.9, 0.8
+    # One round: the proposer takes everything; two: the responder gets d2 of the pie
+    # (it would take everything in round 2); three: 1 - d2 (1 - d1).
+    assert alternating_offers(1, d1, d2).shares == pytest.approx((1.0, 0.0))
+    assert alternating_offers(2, d1, d2).shares == pytest.approx((1 - d2, d2))
+    assert alternating_offers(3, d1, d2).shares == pytest.approx((1 - d2 * (1 - d1), d2 * (1 - d1)))
+    # Long horizons converge to Rubinstein's shares from both parities.
+    for rounds in (400, 401):
+        assert alternating_offers(rounds, d1, d2).shares == pytest.approx((5 / 7, 2 / 7))
+
+
+def test_deadlines_in_days() -> None:
+    assert discount_factor(30, 0.1) == pytest.approx(1.1 ** (-30 / 365))
+    with pytest.raises(BargainingError):
+        discount_factor(0, 0.1)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: rubinstein(1.0, 0.5),
+        lambda: rubinstein(0.0, 0.5),
+        lambda: rubinstein(0.9, 1.2),
+        lambda: alternating_offers(0, 0.9, 0.9),
+        lambda: rubinstein(0.9, 0.9, first=2),
+    ],
+)
+def test_bad_discount_factors_and_rounds(call) -> None:
+    with pytest.raises(BargainingError):
+        call()
+
+
+# ---------------------------------------------------------------------- axiomatic
+def test_split_the_dollar_is_split_equally() -> None:
+    """Symmetry (Nash 1950): a symmetric problem is split equally."""
+    result = bargain([[0, 0], [1, 0], [0, 1]], (0, 0))
+    assert result.nash == pytest.approx((0.5, 0.5))
+    assert result.kalai_smorodinsky == pytest.approx((0.5, 0.5))
+    assert result.egalitarian == pytest.approx((0.5, 0.5))
+
+
+def test_linear_frontier_with_a_moved_disagreement_point() -> None:
+    """Frontier u1/2 + u2 = 1, d = (1/2, 0): maximising (u1 - 1/2)(1 - u1/2) gives u1 = 5/4."""
+    result = bargain([[0, 0], [2, 0], [0, 1]], (0.5, 0))
+    assert result.nash == pytest.approx((1.25, 0.375))
+    assert result.kalai_smorodinsky == pytest.approx((1.25, 0.375))
+    assert result.ideal == pytest.approx((2.0, 0.75))
+    assert result.utilitarian == pytest.approx((2.0, 0.0))
+
+
+def test_kinked_frontier_separates_the_solutions() -> None:
+    """Frontier (0,1) -> (3/2, 4/5) -> (2, 0), d = 0. Derived by hand:
+    Nash: the product increases along both segments towards the kink, so (3/2, 4/5);
+    KS: ideal (2, 1), the ray u2 = u1/2 meets 3.2 - 1.6 u1 at u1 = 32/21;
+    egalitarian: u1 = u2 = s on the first segment, s = 1 - (2/15) s, so s = 15/17."""
+    points = [[0, 0], [2, 0], [0, 1], [1.5, 0.8]]
+    result = bargain(points, (0, 0))
+    assert result.nash == pytest.approx((1.5, 0.8))
+    assert result.kalai_smorodinsky == pytest.approx((32 / 21, 16 / 21))
+    assert result.egalitarian == pytest.approx((15 / 17, 15 / 17))
+    assert pareto_frontier(np.array(points)).tolist() == [[0, 1], [1.5, 0.8], [2, 0]]
+
+
+def test_disagreement_from_an_equilibrium_of_a_game() -> None:
+    game = gt.load(PAYOFFS / "prisoners_dilemma.toml").game()
+    result = bargain(game)  # disagreement: the unique equilibrium (Fink, Fink) = (1, 1)
+    assert result.disagreement == (1.0, 1.0)
+    assert result.nash == pytest.approx((2.0, 2.0))
+    assert "Fink" in result.source
+    data = result.to_dict()
+    assert data["solutions"]["nash"] == {"Suspect1": 2.0, "Suspect2": 2.0}
+    minmax = bargain(game, "minmax")
+    assert minmax.disagreement == pytest.approx((1.0, 1.0))
+
+
+def test_bargaining_bad_input() -> None:
+    with pytest.raises(BargainingError, match="outside the feasible set"):
+        bargain([[0, 0], [1, 0], [0, 1]], (2, 2))
+    with pytest.raises(BargainingError, match=r"empty|non-empty"):
+        bargain(np.zeros((0, 2)), (0, 0))
+    with pytest.raises(BargainingError, match="does not exist"):
+        bargain(gt.load(PAYOFFS / "prisoners_dilemma.toml").game(), equilibrium=3)
+    three = gt.Game(("A", "B", "C"), (("a",), ("b",), ("c",)), np.zeros((3, 1, 1, 1)))
+    with pytest.raises(BargainingError, match="two-player"):
+        bargain(three)
+
+
+# ---------------------------------------------------------------------- repeated
+def test_grim_trigger_threshold_in_the_prisoners_dilemma() -> None:
+    """Cooperation (R = 2) against temptation T = 3 and punishment P = 1: grim trigger needs
+    delta >= (T - R) / (T - P) = 1/2; one period of punishment would need (T - R)/(R - P) = 1,
+    so it cannot work (Osborne and Rubinstein 1994, ch. 8)."""
+    game = gt.load(PAYOFFS / "prisoners_dilemma.toml").game()
+    result = sustain(game, ["Quiet", "Quiet"])
+    assert result.grim_trigger == pytest.approx(0.5)
+    assert result.one_period is None
+    assert result.punishment == ("Fink", "Fink")
+    assert result.individually_rational
+    assert result.minmax == {"Suspect1": 1.0, "Suspect2": 1.0}
+
+
+def test_one_period_punishment_where_it_works() -> None:
+    # T = 4, R = 3, P = 0: grim (4 - 3) / (4 - 0) = 1/4; one period (4 - 3) / (3 - 0) = 1/3.
+    game = gt.Game.from_arrays([[3, -1], [4, 0]], [[3, 4], [-1, 0]])
+    result = sustain(game, ["a1", "a1"])
+    assert result.grim_trigger == pytest.approx(0.25)
+    assert result.one_period == pytest.approx(1 / 3)
+    assert sustain(game, ["a2", "a2"]).grim_trigger == 0.0  # a stage equilibrium
+
+
+def test_minmax_of_matching_pennies_is_the_value() -> None:
+    game = gt.load(PAYOFFS / "matching_pennies.toml").game()
+    assert minmax_payoffs(game) == pytest.approx((0.0, 0.0), abs=1e-12)
+
+
+# ---------------------------------------------------------------------- what would it take
+def test_smallest_payoff_change_in_the_prisoners_dilemma() -> None:
+    """Each suspect gains 1 by deviating from (Quiet, Quiet); closing both gaps by `margin`
+    costs 2 (1 + margin) in the L1 norm, and (1 + margin) / 2 in the max norm (each gap is
+    shared between two cells)."""
+    game = gt.load(PAYOFFS / "prisoners_dilemma.toml").game()
+    for margin in (0.0, 0.5):
+        l1 = payoff_change(game, ["Quiet", "Quiet"], margin=margin)
+        assert l1.size == pytest.approx(2 * (1 + margin))
+        assert gt.Profile(l1.game, (np.array([1.0, 0]), np.array([1.0, 0]))).is_equilibrium()
+        top = payoff_change(
+            game, {"Suspect1": "Quiet", "Suspect2": "Quiet"}, margin=margin, norm="max"
+        )
+        assert top.size == pytest.approx((1 + margin) / 2)
+    already = payoff_change(game, ["Fink", "Fink"])
+    assert already.size == 0 and "already" in already.sentence()
+
+
+def test_smallest_parameter_change_follows_the_scenario_formula() -> None:
+    """In the London scenario the US enforces the deadline iff
+    pressure_value - us_tariff_exposure * tariff - remedy_time_value * extension_days / 90
+    exceeds 0, and with enforcement China slows civilian licences and the US keeps its other
+    controls; so with only pressure_value free the target needs 4 * 0.55 + 1.5 + margin."""
+    sc = gt.load(PAYOFFS / "london_talks_2025.toml")
+    target = {"US": "maintain+enforce+keep", "China": "withhold+slow"}
+    result = parameter_change(sc, target, margin=0.1, vary=["pressure_value"])
+    assert result.found
+    assert result.values["pressure_value"] == pytest.approx(3.8, abs=1e-6)
+    assert list(result.changed()) == ["pressure_value"]
+    eq = gt.solve(sc.game(result.values))
+    assert [e.describe() for e in eq] == ["US: maintain+enforce+keep / China: withhold+slow"]
+
+
+def test_an_impossible_target_is_reported_as_not_found() -> None:
+    """China's payoff from licensing without AI-chip relaxation is -magnet_leverage <= 0, so no
+    declared range makes (maintain, license) a strict equilibrium."""
+    sc = gt.load(PAYOFFS / "london_talks_2025.toml")
+    result = parameter_change(
+        sc, {"US": "maintain+extend+lift", "China": "license+expedite"}, margin=0.1, starts=4
+    )
+    assert not result.found
+    assert "not a proof" in result.sentence()
+
+
+def test_whatif_bad_targets() -> None:
+    game = gt.load(PAYOFFS / "prisoners_dilemma.toml").game()
+    with pytest.raises(WhatIfError, match="unknown action 'Talk'"):
+        payoff_change(game, ["Talk", "Quiet"])
+    with pytest.raises(WhatIfError, match="unknown player"):
+        payoff_change(game, {"Suspect1": "Quiet", "Suspect2": "Quiet", "Judge": "x"})
+    with pytest.raises(WhatIfError, match="norm"):
+        payoff_change(game, ["Quiet", "Quiet"], norm="l2")
+
+
+# ---------------------------------------------------------------------- CLI
+def test_cli_bargain_and_whatif() -> None:
+    run = subprocess.run(
+        [*COMMAND, "bargain", "--discount", "0.9", "0.8", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["shares"] == pytest.approx([5 / 7, 2 / 7])
+    run = subprocess.run(
+        [*COMMAND, "bargain", str(PAYOFFS / "battle_of_the_sexes.toml"), "--disagreement", "0,0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0 and "nash" in run.stdout
+    run = subprocess.run(
+        [
+            *COMMAND,
+            "whatif",
+            str(PAYOFFS / "london_talks_2025.toml"),
+            "--target",
+            "US=maintain+enforce+keep",
+            "--target",
+            "China=withhold+slow",
+            "--vary",
+            "pressure_value",
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["parameter_change"]["values"]["pressure_value"] == pytest.approx(3.8, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bargain", "--discount", "1.5", "0.9"], "strictly between 0 and 1"),
+        (["bargain", str(PAYOFFS / "chicken.toml"), "--disagreement", "50,50"], "outside"),
+        (["bargain"], "give a scenario file"),
+        (
+            [
+                "whatif",
+                str(PAYOFFS / "chicken.toml"),
+                "--target",
+                "Row=Fly",
+                "--target",
+                "Col=Swerve",
+            ],
+            "unknown action 'Fly'",
+        ),
+        (["whatif", str(PAYOFFS / "chicken.toml"), "--target", "Row"], "PLAYER=ACTION"),
+    ],
+)
+def test_cli_negotiation_bad_input(args, message) -> None:
+    run = subprocess.run([*COMMAND, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stdout
+    assert message in run.stderr and "Traceback" not in run.stderr
