@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
 from .errors import (
     ExpressionError,
     GameError,
@@ -35,6 +36,7 @@ from .expr import Expression, parse
 from .game import DEFAULT_TOL, Game, Profile
 from .io import dumps_nfg, load, loads_nfg, read_nfg, write_nfg
 from .io import loads_scenario as load_string
+from .repeated import minmax_payoffs, sustain
 from .scenario import Chip, Parameter, Scenario
 from .solvers import (
     DominanceResult,
@@ -44,8 +46,6 @@ from .solvers import (
     methods,
     solve,
 )
-from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
-from .repeated import minmax_payoffs, sustain
 from .sweeps import Sweep, sweep
 from .whatif import parameter_change, payoff_change
 
@@ -83,8 +83,8 @@ __all__ = [
     "methods",
     "minmax_payoffs",
     "parameter_change",
-    "payoff_change",
     "parse",
+    "payoff_change",
     "read_nfg",
     "rubinstein",
     "solve",
