@@ -178,8 +178,13 @@ BAD_FILES = {
         + "[payoffs]\nR = [[1, 2], [3, 4]]\nC = [[1, 2], [3, 4]]\n",
         ["parameters.x", "outside its declared range"],
     ),
-    "sequential_timing": (
+    "sequential_matrix": (
         GOOD_HEAD + '[timing]\nkind = "sequential"\n[payoffs]\n'
+        "R = [[1, 2], [3, 4]]\nC = [[1, 2], [3, 4]]\n",
+        ["timing", "needs the chip form"],
+    ),
+    "unknown_timing": (
+        GOOD_HEAD + '[timing]\nkind = "later"\n[payoffs]\n'
         "R = [[1, 2], [3, 4]]\nC = [[1, 2], [3, 4]]\n",
         ["timing", "not supported"],
     ),

@@ -96,6 +96,13 @@ def _build_parser() -> argparse.ArgumentParser:
         default="table",
         help="output format (default: table)",
     )
+    solve_p.add_argument(
+        "--concept",
+        choices=("auto", "nash", "spe"),
+        default="auto",
+        help="nash: equilibria of the (normal-form) game; spe: subgame-perfect equilibria of a "
+        "sequential scenario; auto (default): spe for sequential scenarios, else nash",
+    )
 
     show_p = sub.add_parser("show", help="print the labelled payoff table")
     show_p.add_argument("file")
@@ -236,6 +243,21 @@ def _describe_parameters(scenario: Scenario, values: dict[str, float]) -> str:
 def _cmd_solve(args: argparse.Namespace) -> int:
     scenario = load(args.file)
     values = scenario.resolve(_parse_set(args.set))
+    concept = args.concept
+    if concept == "auto":
+        concept = "spe" if scenario.timing == "sequential" else "nash"
+    if concept == "spe":
+        from .sequential import spe
+
+        found = spe(scenario, values)
+        if args.format == "json":
+            data = found.to_dict()
+            data["parameters"] = values
+            print(json.dumps(data, indent=2))
+        else:
+            print(scenario.title)
+            print(found)
+        return EXIT_OK
     game = scenario.game(values)
     options = _parse_options(args.option)
     kwargs: dict[str, object] = dict(options)
@@ -440,7 +462,7 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
         parameter_change(
             scenario, target, margin=args.margin, fixed=values, vary=args.vary, rng=args.seed
         )
-        if scenario.parameters
+        if scenario.parameters and scenario.timing == "simultaneous"
         else None
     )
     if args.format == "json":

@@ -19,8 +19,11 @@ The model reads no files and knows no solvers: :mod:`gametheory.io` builds scena
 and :func:`gametheory.solve` solves the games they compile to. Scenarios are immutable; the
 parameter values used are given at compile time (``scenario.game(tariff=0.8)``).
 
-Only simultaneous timing exists today; ``timing`` is recorded so sequential scenarios can be
-added without changing the file format.
+Timing is ``"simultaneous"`` (every chip chosen at once) or, for the chip form,
+``"sequential"``: ``stages`` lists the chips chosen at each stage, and each stage's choices are
+seen by everyone before the next stage. A sequential scenario still compiles to a normal-form
+game (:meth:`Scenario.game`), whose strategies are conditional plans; its subgame-perfect
+equilibria are found by :func:`gametheory.sequential.spe`.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from .game import Game
 
 __all__ = ["TIMINGS", "Chip", "Parameter", "Scenario"]
 
-TIMINGS = ("simultaneous",)
+TIMINGS = ("simultaneous", "sequential")
 
 #: Largest game a scenario may compile to, in payoff entries (players x pure profiles).
 MAX_PAYOFF_ENTRIES = 10_000_000
@@ -195,7 +198,9 @@ class Scenario:
     form
         ``"matrix"`` or ``"chips"``.
     timing
-        ``"simultaneous"`` (the only timing today).
+        ``"simultaneous"`` or ``"sequential"`` (chip form only).
+    stages
+        For sequential timing, the chip names chosen at each stage, in order.
     description, sources, notes, path
         Documentation and the file it came from (for error messages).
     """
@@ -208,6 +213,7 @@ class Scenario:
     chips: tuple[Chip, ...] = ()
     form: str = "matrix"
     timing: str = "simultaneous"
+    stages: tuple[tuple[str, ...], ...] = ()
     description: str = ""
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -218,10 +224,10 @@ class Scenario:
         object.__setattr__(self, "payoffs", MappingProxyType(dict(self.payoffs)))
         if self.timing not in TIMINGS:
             raise ScenarioError(
-                f"timing '{self.timing}' is not supported; expected one of {list(TIMINGS)} "
-                "(sequential moves are planned)",
+                f"timing '{self.timing}' is not supported; expected one of {list(TIMINGS)}",
                 key="timing",
             )
+        self._check_stages()
         if not self.players:
             raise ScenarioError("a scenario needs at least one player", key="players")
         missing = [p for p in self.players if p not in self.payoffs]
@@ -244,6 +250,40 @@ class Scenario:
                     expression.check_names(known)
                 except GameTheoryError as exc:
                     raise exc.located(key=f"payoffs.{player}") from None
+
+    def _check_stages(self) -> None:
+        stages = tuple(tuple(stage) for stage in self.stages)
+        object.__setattr__(self, "stages", stages)
+        if self.timing == "simultaneous":
+            if stages:
+                raise ScenarioError(
+                    "stages are only used with timing 'sequential'", key="timing.stages"
+                )
+            return
+        if self.form != "chips":
+            raise ScenarioError(
+                "sequential timing needs the chip form (stages list chips)", key="timing"
+            )
+        listed = [c for stage in stages for c in stage]
+        names = [c.name for c in self.chips]
+        unknown = [c for c in listed if c not in names]
+        if unknown:
+            raise ScenarioError(
+                f"stage lists unknown chip '{unknown[0]}'; chips are {', '.join(names)}",
+                key="timing.stages",
+            )
+        twice = {c for c in listed if listed.count(c) > 1}
+        if twice:
+            raise ScenarioError(
+                f"chip '{sorted(twice)[0]}' is in more than one stage", key="timing.stages"
+            )
+        missing = [c for c in names if c not in listed]
+        if missing:
+            raise ScenarioError(f"chip '{missing[0]}' is in no stage", key="timing.stages")
+        if any(not stage for stage in stages) or len(stages) < 2:
+            raise ScenarioError(
+                "sequential timing needs at least two non-empty stages", key="timing.stages"
+            )
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -413,9 +453,14 @@ class Scenario:
         Returns
         -------
         Game
-            The labelled game at that point.
+            The labelled game at that point. For sequential timing, its normal form, whose
+            strategies are conditional plans (see :mod:`gametheory.sequential`).
         """
         values = self.resolve({**(params or {}), **overrides})
+        if self.timing == "sequential":
+            from .sequential import normal_form
+
+            return normal_form(self, values)
         batch = {name: np.array([v]) for name, v in values.items()}
         payoffs = self.payoff_tensor(batch)[0]
         try:

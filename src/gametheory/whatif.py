@@ -315,6 +315,11 @@ def parameter_change(
     """
     if not np.isfinite(margin) or margin < 0:
         raise WhatIfError(f"margin must be a non-negative number, got {margin}")
+    if scenario.timing != "simultaneous":
+        raise WhatIfError(
+            "parameter_change works on simultaneous scenarios; for a sequential one, use "
+            "payoff_change on its normal form (scenario.game())"
+        )
     base = scenario.resolve(fixed or {})
     game0 = scenario.game(base)
     index = _target_index(game0, target)

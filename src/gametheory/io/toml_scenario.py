@@ -51,6 +51,7 @@ class _ChipSpec(_Strict):
 
 class _TimingSpec(_Strict):
     kind: str = "simultaneous"
+    stages: list[list[str]] = Field(default_factory=list)
 
 
 class _ScenarioSpec(_Strict):
@@ -140,6 +141,7 @@ def _build(spec: _ScenarioSpec, source: str) -> Scenario:
         "sources": tuple(spec.sources),
         "notes": tuple(spec.notes),
         "timing": spec.timing.kind,
+        "stages": tuple(tuple(stage) for stage in spec.timing.stages),
         "path": source,
     }
     with_actions = [p for p, s in spec.players.items() if s.actions is not None]

@@ -230,6 +230,12 @@ def sweep(
     """
     if (grid is None) == (sample is None):
         raise ScenarioError("give exactly one of grid=... or sample=...")
+    if scenario.timing != "simultaneous":
+        raise ScenarioError(
+            "sweeps of sequential scenarios are not supported yet; sweep the simultaneous "
+            "version, or call gametheory.sequential.spe at chosen points",
+            file=scenario.path,
+        )
     check_method(method)
     if grid is not None:
         design = grid_design(scenario, grid, fixed)

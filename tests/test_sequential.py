@@ -1,0 +1,165 @@
+"""Sequential scenarios, subgame perfection, credibility and commitment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+import gametheory as gt
+from gametheory.commitment import commitment
+from gametheory.sequential import SequentialError, credibility, nash_vs_spe, spe
+
+from .conftest import PAYOFFS, ROOT
+from .test_cli import COMMAND
+
+SEQUENTIAL = PAYOFFS / "london_talks_2025_sequential.toml"
+LINKAGE = {"ai_chips=maintain": "withhold+expedite", "ai_chips=relax": "license+expedite"}
+
+ENTRY = """
+schema_version = 1
+title = "Entry deterrence (Selten's chain-store stage game)"
+[players.Entrant]
+[players.Incumbent]
+[chips.entry]
+player = "Entrant"
+options = ["out", "enter"]
+[chips.response]
+player = "Incumbent"
+options = ["accommodate", "fight"]
+[timing]
+kind = "sequential"
+stages = [["entry"], ["response"]]
+[payoffs]
+Entrant = "entry.out * 0 + entry.enter * (2 * response.accommodate - 1 * response.fight)"
+Incumbent = "entry.out * 5 + entry.enter * (2 * response.accommodate - 1 * response.fight)"
+"""
+
+
+def test_entry_deterrence_the_textbook_case() -> None:
+    """Selten (1978); e.g. Osborne and Rubinstein (1994), ch. 6: the threat to fight is not
+    credible, so the only subgame-perfect outcome is (enter, accommodate), while (out, fight)
+    is a Nash equilibrium of the normal form resting on that threat."""
+    sc = gt.load_string(ENTRY)
+    result = spe(sc)
+    assert result.complete
+    # Two SPE, alike on the path: after "out" the incumbent is indifferent (5 either way), and
+    # both of its choices there are listed.
+    assert result.outcomes() == ["Entrant: enter / Incumbent: accommodate"] * 2
+    assert result.equilibria[0].payoffs == {"Entrant": 2.0, "Incumbent": 2.0}
+    compared = nash_vs_spe(sc)
+    outcomes = {(n["outcome"], n["subgame_perfect"]) for n in compared["nash"]}
+    assert ("Entrant: out / Incumbent: fight", False) in outcomes
+    assert ("Entrant: enter / Incumbent: accommodate", True) in outcomes
+    threat = credibility(sc, "Incumbent", {"entry=enter": "fight"})
+    assert not threat.credible
+    assert "accommodate pays Incumbent more" in threat.sentence()
+
+
+def test_normal_form_strategies_are_conditional_plans() -> None:
+    sc = gt.load_string(ENTRY)
+    game = sc.game()
+    assert game.actions[0] == ("out", "enter")
+    assert game.actions[1] == (
+        "[entry=out: accommodate; entry=enter: accommodate]",
+        "[entry=out: accommodate; entry=enter: fight]",
+        "[entry=out: fight; entry=enter: accommodate]",
+        "[entry=out: fight; entry=enter: fight]",
+    )
+    # Entering against "fight whenever entered" pays the entrant -1.
+    assert game.payoff(("enter", "[entry=out: fight; entry=enter: fight]"))["Entrant"] == -1
+
+
+def test_london_sequential_baseline_and_linkage() -> None:
+    sc = gt.load(SEQUENTIAL)
+    baseline = spe(sc)
+    assert baseline.outcomes() == ["US: maintain+extend+lift / China: withhold+expedite"]
+    # linkage_reward (4) < magnet_leverage (5): China would not license after relaxation.
+    assert not credibility(sc, "China", LINKAGE).credible
+    # With linkage_reward 7 > 5 the promise is credible; with security_cost 6 < defence_need 8
+    # the US then relaxes and China licenses (from the payoff formulas of the file).
+    assert credibility(sc, "China", LINKAGE, params={"linkage_reward": 7}).credible
+    moved = spe(sc, linkage_reward=7, security_cost=6)
+    assert moved.outcomes() == ["US: relax+extend+lift / China: license+expedite"]
+
+
+def test_a_nash_equilibrium_resting_on_a_non_credible_promise() -> None:
+    """security_cost 6 < defence_need 8 but linkage_reward 4 < magnet_leverage 5: if the US
+    believed China's promise it would relax, which is a Nash equilibrium of the normal form,
+    but not subgame perfect."""
+    sc = gt.load(SEQUENTIAL)
+    compared = nash_vs_spe(sc, {"security_cost": 6})
+    assert compared["spe"] == ["US: maintain+extend+lift / China: withhold+expedite"]
+    relaxed = [n for n in compared["nash"] if n["outcome"].startswith("US: relax")]
+    assert relaxed and not any(n["subgame_perfect"] for n in relaxed)
+
+
+@pytest.mark.parametrize(
+    ("stages", "message"),
+    [
+        ('[["entry", "response"]]', "at least two"),
+        ('[["entry"], ["entry", "response"]]', "more than one stage"),
+        ('[["entry"], ["nope"]]', "unknown chip 'nope'"),
+        ('[["entry"], []]', "in no stage"),
+    ],
+)
+def test_bad_stages(stages, message) -> None:
+    text = ENTRY.replace('stages = [["entry"], ["response"]]', f"stages = {stages}")
+    with pytest.raises(gt.ScenarioError, match=message):
+        gt.load_string(text)
+
+
+def test_spe_needs_sequential_timing() -> None:
+    with pytest.raises(SequentialError, match="simultaneous"):
+        spe(gt.load(PAYOFFS / "london_talks_2025.toml"))
+    with pytest.raises(gt.ScenarioError, match="not supported"):
+        gt.load(SEQUENTIAL).sweep(sample=3)
+
+
+def test_cli_solve_concept_spe() -> None:
+    run = subprocess.run(
+        [*COMMAND, "solve", str(SEQUENTIAL), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["concept"].startswith("subgame-perfect")
+    assert data["equilibria"][0]["outcome"] == (
+        "US: maintain+extend+lift / China: withhold+expedite"
+    )
+    run = subprocess.run(
+        [*COMMAND, "solve", str(PAYOFFS / "chicken.toml"), "--concept", "spe"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "sequential" in run.stderr
+
+
+# ---------------------------------------------------------------------- commitment
+def test_commitment_example_of_conitzer_and_sandholm() -> None:
+    """Conitzer and Sandholm (EC 2006): in A = [[2, 4], [1, 3]], B = [[1, 0], [0, 1]] the
+    simultaneous equilibrium gives the leader 2, pure commitment to the bottom row 3, and
+    committing to (1/2, 1/2) 3.5 (the follower, indifferent, breaks the tie for the leader)."""
+    game = gt.Game.from_arrays(
+        [[2, 4], [1, 3]], [[1, 0], [0, 1]], players=("L", "F"), actions=(("U", "D"), ("l", "r"))
+    )
+    result = commitment(game)
+    assert result.simultaneous == (2.0, 2.0)
+    assert (result.pure_strategy, result.pure_response, result.pure_value) == ("D", "r", 3.0)
+    assert result.mixed_value == pytest.approx(3.5)
+    assert result.mixed_strategy == pytest.approx({"U": 0.5, "D": 0.5})
+    assert result.value_of_moving_first() == pytest.approx(1.5)
+
+
+def test_commitment_as_the_second_player() -> None:
+    # Matching pennies: committing to any strategy is exploited down to the value 0.
+    game = gt.load(PAYOFFS / "matching_pennies.toml").game()
+    result = commitment(game, "Player2")
+    assert result.mixed_value == pytest.approx(0.0, abs=1e-9)
+    assert result.value_of_moving_first() == pytest.approx(0.0, abs=1e-9)
