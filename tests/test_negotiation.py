@@ -269,3 +269,128 @@ def test_cli_negotiation_bad_input(args, message) -> None:
     run = subprocess.run([*COMMAND, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, run.stdout
     assert message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_frontier_skips_vertices_dominated_only_by_mixtures() -> None:
+    """(0, 0) is a vertex of the hull of (0,0), (8,-5), (-9,6), (-1,1) that no vertex dominates,
+    but mixtures of (-1, 1) and (8, -5) do. On that segment u = (-1 + 9t, 1 - 6t), and
+    maximising (9t - 1)(1 - 6t) gives t = 15/108, so the Nash solution is (1/4, 1/6)."""
+    points = [[0, 0], [8, -5], [-9, 6], [-1, 1]]
+    assert pareto_frontier(np.array(points)).tolist() == [[-9, 6], [-1, 1], [8, -5]]
+    assert bargain(points, (0, 0)).nash == pytest.approx((0.25, 1 / 6))
+
+
+# ---------------------------------------------------------------------- linkage
+def _issues():
+    P = gt.Parameter
+    magnets = gt.Scenario.from_chips(
+        ["US", "China"],
+        [
+            gt.Chip("ai_chips", "US", ("maintain", "relax")),
+            gt.Chip("military_magnets", "China", ("withhold", "license")),
+        ],
+        {
+            "US": "defence_need * military_magnets.license - security_cost * ai_chips.relax",
+            "China": "chip_value * ai_chips.relax - magnet_leverage * military_magnets.license",
+        },
+        [
+            P("defence_need", 8, 0, 20),
+            P("security_cost", 9, 0, 20),
+            P("chip_value", 6, 0, 20),
+            P("magnet_leverage", 5, 0, 20),
+        ],
+        title="Magnets for chips",
+    )
+    trade = gt.Scenario.from_chips(
+        ["US", "China"],
+        [
+            gt.Chip("deadline", "US", ("enforce", "extend")),
+            gt.Chip("civilian_licences", "China", ("slow", "expedite")),
+        ],
+        {
+            "US": "6 * civilian_licences.expedite + 1.5 * deadline.extend",
+            "China": "2 * civilian_licences.expedite - 4 * civilian_licences.expedite * "
+            "deadline.enforce - 3 * deadline.enforce",
+        },
+        title="Trade truce",
+    )
+    return magnets, trade
+
+
+def test_linked_payoffs_are_the_sum_plus_linkage_terms() -> None:
+    from gametheory.linkage import link
+
+    magnets, trade = _issues()
+    linked = link(
+        magnets,
+        trade,
+        {"China": "bonus * military_magnets.license * ai_chips.relax"},
+        parameters=[gt.Parameter("bonus", 4, 0, 20)],
+    )
+    game = linked.game()
+    assert game.shape == (4, 4)
+    cell = game.payoff(("relax+extend", "license+expedite"))
+    m = magnets.game().payoff(("relax", "license"))
+    t = trade.game().payoff(("extend", "expedite"))
+    assert cell["US"] == pytest.approx(m["US"] + t["US"])
+    assert cell["China"] == pytest.approx(m["China"] + t["China"] + 4)
+
+
+def test_linking_without_linkage_terms_keeps_equilibria_and_never_lowers_the_nash_product():
+    """Payoffs add up across issues, so equilibria of the linked game are the pairs of the
+    issues' equilibria; and the sum of the separate Nash bargaining points is feasible in the
+    linked game, so the linked Nash product (over the linked disagreement point, the sum of
+    the separate ones) is at least as large."""
+    from gametheory.linkage import compare_linkage
+
+    magnets, trade = _issues()
+    report = compare_linkage(magnets, trade)
+    assert report["linked"]["outcome"] == "US: maintain+extend / China: withhold+expedite"
+    assert report["gain_from_linkage"]["equilibrium"] == {"US": 0.0, "China": 0.0}
+    d = np.array(
+        [sum(s["payoffs"][p] for s in report["separate"].values()) for p in ("US", "China")]
+    )
+    separate = np.array(
+        [sum(s["nash_bargaining"][p] for s in report["separate"].values()) for p in ("US", "China")]
+    )
+    linked = np.array([report["linked"]["nash_bargaining"][p] for p in ("US", "China")])
+    assert np.prod(linked - d) >= np.prod(separate - d) - 1e-9
+    assert report["separate"]["Magnets for chips"]["nash_bargaining"] == pytest.approx(
+        {"US": 0.25, "China": 1 / 6}
+    )
+
+
+def test_linkage_bad_input() -> None:
+    from gametheory.linkage import link
+
+    magnets, _trade = _issues()
+    with pytest.raises(gt.ScenarioError, match="appears in both"):
+        link(magnets, magnets)
+    other = gt.Scenario.from_chips(
+        ["EU", "China"],
+        [gt.Chip("x", "EU", ("a", "b")), gt.Chip("y", "China", ("a", "b"))],
+        {"EU": "1", "China": "1"},
+    )
+    with pytest.raises(gt.ScenarioError, match="same players"):
+        link(magnets, other)
+
+
+def test_calibration_region_matches_the_closed_form() -> None:
+    """With only tariff (0..1.45) and pressure_value (0..20) varying, the US extends the
+    deadline iff pressure_value < 1.5 + 4 tariff; that region is 6.38 of the 29 units of area
+    (integral of 1.5 + 4t over [0, 1.45]), a share of 0.22."""
+    from gametheory.whatif import WhatIfError, calibrate
+
+    sc = gt.load(PAYOFFS / "london_talks_2025.toml")
+    result = calibrate(
+        sc,
+        {"deadline": "extend", "civilian_licences": "expedite"},
+        sample=20_000,
+        seed=3,
+        vary=["tariff", "pressure_value"],
+    )
+    assert result["share_unique"] == pytest.approx(6.38 / 29, abs=0.015)
+    points = result["points"]
+    assert (points["pressure_value"] < 1.5 + 4 * points["tariff"] + 1e-9).all()
+    with pytest.raises(WhatIfError, match="unknown option"):
+        calibrate(sc, {"deadline": "postpone"}, sample=10)

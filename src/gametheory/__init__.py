@@ -25,6 +25,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
+from .commitment import commitment
 from .errors import (
     ExpressionError,
     GameError,
@@ -36,8 +37,10 @@ from .expr import Expression, parse
 from .game import DEFAULT_TOL, Game, Profile
 from .io import dumps_nfg, load, loads_nfg, read_nfg, write_nfg
 from .io import loads_scenario as load_string
+from .linkage import compare_linkage, link
 from .repeated import minmax_payoffs, sustain
 from .scenario import Chip, Parameter, Scenario
+from .sequential import credibility, nash_vs_spe, spe
 from .solvers import (
     DominanceResult,
     SolveResult,
@@ -47,7 +50,7 @@ from .solvers import (
     solve,
 )
 from .sweeps import Sweep, sweep
-from .whatif import parameter_change, payoff_change
+from .whatif import calibrate, parameter_change, payoff_change
 
 try:
     __version__ = version("gametheory")
@@ -73,21 +76,28 @@ __all__ = [
     "__version__",
     "alternating_offers",
     "bargain",
+    "calibrate",
+    "commitment",
+    "compare_linkage",
+    "credibility",
     "discount_factor",
     "dumps_nfg",
     "is_degenerate",
     "iterated_dominance",
+    "link",
     "load",
     "load_string",
     "loads_nfg",
     "methods",
     "minmax_payoffs",
+    "nash_vs_spe",
     "parameter_change",
     "parse",
     "payoff_change",
     "read_nfg",
     "rubinstein",
     "solve",
+    "spe",
     "sustain",
     "sweep",
     "write_nfg",

@@ -63,7 +63,7 @@ class BargainingError(GameTheoryError):
 
 # ---------------------------------------------------------------------- feasible set
 def feasible_vertices(points: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Extreme points of the convex hull of 2-D payoff profiles (any order; duplicates gone)."""
+    """Extreme points of the convex hull of 2-D payoff profiles, counterclockwise."""
     points = np.unique(np.asarray(points, dtype=np.float64).reshape(-1, 2), axis=0)
     if len(points) == 0:
         raise BargainingError("the feasible set is empty: no payoff profiles were given")
@@ -86,6 +86,18 @@ def pareto_frontier(points: NDArray[np.float64]) -> NDArray[np.float64]:
     Consecutive points are joined by efficient segments: the frontier is their polyline.
     """
     vertices = feasible_vertices(points)
+    if len(vertices) >= 3:
+        # The efficient boundary is the counterclockwise chain from the rightmost vertex (the
+        # highest, among ties) to the topmost (the rightmost, among ties); vertices inside it
+        # are dominated by points of the hull even when no vertex dominates them.
+        right = int(np.lexsort((vertices[:, 1], vertices[:, 0]))[-1])
+        top = int(np.lexsort((vertices[:, 0], vertices[:, 1]))[-1])
+        chain = [vertices[right]]
+        k = right
+        while k != top:
+            k = (k + 1) % len(vertices)
+            chain.append(vertices[k])
+        vertices = np.array(chain)
     efficient = [
         v
         for v in vertices

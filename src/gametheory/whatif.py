@@ -425,3 +425,83 @@ def parameter_change(
     return ParameterChange(
         labels, True, base, values, best_distance, achieved, len(candidates), float(margin), players
     )
+
+
+def calibrate(
+    scenario: Scenario,
+    observed: Mapping[str, str],
+    *,
+    sample: int = 20_000,
+    seed: int = 0,
+    vary: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The region of parameter space where an observed outcome is an equilibrium, from a sweep.
+
+    Parameters
+    ----------
+    scenario
+        A simultaneous chip-form scenario.
+    observed
+        The observed choices, ``{chip: option}``; chips left out are free (e.g. the four
+        choices the London report describes, leaving other chips open).
+    sample, seed, vary
+        The random sample over the declared ranges (see :func:`gametheory.sweep`).
+
+    Returns
+    -------
+    dict
+        ``share_equilibrium``: share of points where some pure equilibrium matches;
+        ``share_unique``: share where the point's only equilibrium matches; ``ranges``: for each
+        varied parameter, min, quartiles and max over the points where it is the unique
+        equilibrium, beside the declared range; ``points``: those points (a DataFrame).
+    """
+    if scenario.form != "chips":
+        raise WhatIfError("calibrate needs a scenario in chip form (observed choices by chip)")
+    chips = {c.name: c for c in scenario.chips}
+    for chip, option in observed.items():
+        if chip not in chips:
+            raise WhatIfError(f"unknown chip '{chip}'; chips are {', '.join(chips)}")
+        if option not in chips[chip].options:
+            raise WhatIfError(
+                f"unknown option '{option}' for chip '{chip}'; options are "
+                f"{', '.join(chips[chip].options)}"
+            )
+    from .sweeps import sweep
+
+    result = sweep(scenario, sample=sample, seed=seed, params=vary)
+    table = result.table
+    matches = np.ones(len(table), dtype=bool) & table["pure"].to_numpy(dtype=bool)
+    for player, actions in zip(scenario.players, scenario.actions, strict=True):
+        held = [c.name for c in scenario.chips if c.player == player]
+        for k, chip in enumerate(held):
+            if chip in observed:
+                ok_actions = [a for a in actions if a.split("+")[k] == observed[chip]]
+                chosen = table[[f"{player}:{a}" for a in ok_actions]].sum(axis=1).to_numpy()
+                matches &= chosen >= 1 - 1e-9
+    table = table.assign(matches=matches)
+    per_point = table.groupby("point").agg(
+        any_match=("matches", "any"), n=("n_equilibria", "first")
+    )
+    unique = per_point["any_match"] & (per_point["n"] == 1)
+    points = table[table["point"].isin(per_point.index[unique])].drop_duplicates("point")
+    ranges = {}
+    for name in result.design.names:
+        prm = scenario.parameters[name]
+        values = points[name].to_numpy()
+        ranges[name] = {
+            "declared": [prm.min, prm.max],
+            "min": float(values.min()) if len(values) else None,
+            "q25": float(np.quantile(values, 0.25)) if len(values) else None,
+            "median": float(np.median(values)) if len(values) else None,
+            "q75": float(np.quantile(values, 0.75)) if len(values) else None,
+            "max": float(values.max()) if len(values) else None,
+        }
+    return {
+        "observed": dict(observed),
+        "points": points.reset_index(drop=True),
+        "share_equilibrium": float(per_point["any_match"].mean()),
+        "share_unique": float(unique.mean()),
+        "ranges": ranges,
+        "sample": sample,
+        "seed": seed,
+    }
