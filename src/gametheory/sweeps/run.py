@@ -234,7 +234,19 @@ def run_chunks(
         bar.close()
 
 
+class _NoProgress:
+    """Stands in for a progress bar when none is wanted (and avoids importing tqdm.auto)."""
+
+    def update(self, count: int) -> None:
+        del count
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int, todo: int, enabled: bool) -> Any:
+    if not enabled:
+        return _NoProgress()
     from tqdm.auto import tqdm
 
     return tqdm(
