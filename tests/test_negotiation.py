@@ -394,3 +394,23 @@ def test_calibration_region_matches_the_closed_form() -> None:
     assert (points["pressure_value"] < 1.5 + 4 * points["tariff"] + 1e-9).all()
     with pytest.raises(WhatIfError, match="unknown option"):
         calibrate(sc, {"deadline": "postpone"}, sample=10)
+
+
+def test_variable_threat_game_with_a_straight_frontier() -> None:
+    """Nash (1953), transferable-utility case: on a frontier u1 + u2 = c the threats solve the
+    zero-sum game A - B with value v, and the outcome is ((c + v) / 2, (c - v) / 2).
+    Battle of the sexes: c = 3, A - B = [[1, 0], [0, -1]] has value 0 (row 1 against column 2),
+    so the outcome is (3/2, 3/2) from threats (Bach, Stravinsky)."""
+    from gametheory.bargaining import variable_threat
+
+    bos = gt.load(PAYOFFS / "battle_of_the_sexes.toml").game()
+    result = variable_threat(bos)
+    assert result.outcome == pytest.approx((1.5, 1.5))
+    assert result.threats[0] == {"Bach": 1.0, "Stravinsky": 0.0}
+    assert result.threats[1] == {"Bach": 0.0, "Stravinsky": 1.0}
+    assert result.disagreement == pytest.approx((0.0, 0.0))
+    # An asymmetric one: A = [[6, 0], [1, 3]], B = [[0, 6], [1, 3]], frontier u1 + u2 = 6;
+    # A - B = [[6, -6], [0, 0]] has value 0, so the outcome is (3, 3).
+    game = gt.Game.from_arrays([[6, 0], [1, 3]], [[0, 6], [1, 3]])
+    assert variable_threat(game).outcome == pytest.approx((3.0, 3.0))
+    assert not variable_threat(game).at_kink

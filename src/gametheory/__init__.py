@@ -24,7 +24,13 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
+from .bargaining import (
+    alternating_offers,
+    bargain,
+    discount_factor,
+    rubinstein,
+    variable_threat,
+)
 from .commitment import commitment
 from .errors import (
     ExpressionError,
@@ -100,5 +106,6 @@ __all__ = [
     "spe",
     "sustain",
     "sweep",
+    "variable_threat",
     "write_nfg",
 ]

@@ -54,6 +54,7 @@ __all__ = [
     "feasible_vertices",
     "pareto_frontier",
     "rubinstein",
+    "variable_threat",
 ]
 
 
@@ -501,3 +502,116 @@ def discount_factor(days: float, yearly_rate: float) -> float:
     if not yearly_rate > 0:
         raise BargainingError(f"yearly rate must be positive, got {yearly_rate}")
     return float((1.0 + yearly_rate) ** (-days / 365.0))
+
+
+# ---------------------------------------------------------------------- variable threats
+@dataclass(frozen=True)
+class ThreatResult:
+    """Nash's variable-threat bargaining solution of a two-player game.
+
+    Attributes
+    ----------
+    threats
+        Each player's optimal threat (mixed strategy, by action).
+    disagreement
+        The payoffs if both threats were carried out.
+    outcome
+        The Nash bargaining solution from that disagreement point.
+    slope
+        Slope ``s`` of the frontier where the outcome lies (``s u1 + u2`` is constant there).
+    at_kink
+        Whether the outcome is a kink of the frontier (see :func:`variable_threat`).
+    """
+
+    players: tuple[str, str]
+    threats: tuple[dict[str, float], dict[str, float]]
+    disagreement: tuple[float, float]
+    outcome: tuple[float, float]
+    slope: float
+    at_kink: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "threats": {p: t for p, t in zip(self.players, self.threats, strict=True)},
+            "disagreement": dict(zip(self.players, self.disagreement, strict=True)),
+            "outcome": dict(zip(self.players, self.outcome, strict=True)),
+            "frontier_slope": self.slope,
+            "at_kink": self.at_kink,
+        }
+
+
+def variable_threat(game: Game) -> ThreatResult:
+    """Nash's (1953) variable-threat game: optimal threats and the bargain they lead to.
+
+    On a segment of the Pareto frontier where ``s u1 + u2`` is constant, the Nash bargaining
+    solution from a disagreement point ``d`` gives player 1 more the larger ``s d1 - d2`` is, so
+    the players choose threats as in the zero-sum game with matrix ``s A - B`` (player 1
+    maximises). For each frontier segment this zero-sum game is solved by linear programming and
+    the segment is kept if the resulting bargain lies on it; this is exact whenever the outcome
+    lies on a segment (in particular for transferable utility, a straight frontier). When it
+    lies on a kink, the kink is the outcome and the threats reported are those of the zero-sum
+    game at the mean of the adjacent slopes (``at_kink`` is then True).
+
+    References: J. Nash, "Two-person cooperative games", Econometrica 21 (1953); G. Owen, *Game
+    Theory*, 3rd ed., 1995, section VII.3.
+    """
+    from .solvers.minimax import maximin
+
+    if game.n_players != 2:
+        raise BargainingError(f"the threat game needs two players; this one has {game.n_players}")
+    A, B = game.bimatrix()
+    points = game.payoffs.reshape(2, -1).T
+    frontier = pareto_frontier(points)
+    segments = [(frontier[k], frontier[k + 1]) for k in range(len(frontier) - 1)]
+
+    def threats_for(slope: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        zero_sum = slope * A - B
+        x, _ = maximin(zero_sum)
+        y, _ = maximin(-zero_sum.T)
+        return x, y
+
+    def result(
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        slope: float,
+        kink: bool,
+        outcome: NDArray[np.float64] | None = None,
+    ) -> ThreatResult:
+        d = np.array([x @ A @ y, x @ B @ y])
+        if outcome is None:
+            outcome = np.asarray(bargain(points, [float(d[0]), float(d[1])]).nash, dtype=float)
+        return ThreatResult(
+            players=(game.players[0], game.players[1]),
+            threats=(
+                dict(zip(game.actions[0], map(float, x), strict=True)),
+                dict(zip(game.actions[1], map(float, y), strict=True)),
+            ),
+            disagreement=(float(d[0]), float(d[1])),
+            outcome=(float(outcome[0]), float(outcome[1])),
+            slope=slope,
+            at_kink=kink,
+        )
+
+    if not segments:  # a single efficient point: it is the outcome whatever the threats
+        x, y = threats_for(1.0)
+        return result(x, y, 1.0, True, frontier[0])
+    slopes = []
+    for p, q in segments:
+        slope = float((p[1] - q[1]) / (q[0] - p[0]))  # s u1 + u2 constant along p -> q
+        slopes.append(slope)
+        x, y = threats_for(slope)
+        candidate = result(x, y, slope, False)
+        u = np.array(candidate.outcome)
+        lo, hi = min(p[0], q[0]) - 1e-9, max(p[0], q[0]) + 1e-9
+        if lo <= u[0] <= hi and abs(slope * u[0] + u[1] - (slope * p[0] + p[1])) <= 1e-7:
+            return candidate
+    # No segment is consistent: the outcome is a kink. Pick the kink the bargains point to.
+    for k in range(1, len(frontier) - 1):
+        slope = (slopes[k - 1] + slopes[k]) / 2
+        x, y = threats_for(slope)
+        candidate = result(x, y, slope, True)
+        if np.allclose(candidate.outcome, frontier[k], atol=1e-7):
+            return candidate
+    x, y = threats_for(slopes[0])  # pragma: no cover - a fallback that should not be reached
+    return result(x, y, slopes[0], True)

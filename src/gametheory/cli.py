@@ -195,6 +195,9 @@ def _build_parser() -> argparse.ArgumentParser:
     bargain_p.add_argument(
         "--first", type=int, choices=(1, 2), default=1, help="who proposes first (1 or 2)"
     )
+    bargain_p.add_argument(
+        "--threats", action="store_true", help="also solve Nash's variable-threat game"
+    )
     bargain_p.add_argument("--format", choices=("table", "json"), default="table")
 
     whatif_p = sub.add_parser(
@@ -396,7 +399,13 @@ def _parse_target(items: Sequence[str]) -> dict[str, str]:
 
 
 def _cmd_bargain(args: argparse.Namespace) -> int:
-    from .bargaining import alternating_offers, bargain, discount_factor, rubinstein
+    from .bargaining import (
+        alternating_offers,
+        bargain,
+        discount_factor,
+        rubinstein,
+        variable_threat,
+    )
 
     if args.discount:
         d1, d2 = args.discount
@@ -444,11 +453,29 @@ def _cmd_bargain(args: argparse.Namespace) -> int:
                 f"got {args.disagreement!r}"
             ) from None
     result = bargain(game, disagreement, equilibrium=args.equilibrium)
+    threat = variable_threat(game) if args.threats else None
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
+        data = result.to_dict()
+        if threat is not None:
+            data["variable_threat"] = threat.to_dict()
+        print(json.dumps(data, indent=2))
     else:
         print(result)
+        if threat is not None:
+            p1, p2 = threat.players
+            print(
+                f"variable threats: {p1} threatens {_mix(threat.threats[0])}, "
+                f"{p2} threatens {_mix(threat.threats[1])}; disagreement "
+                f"({threat.disagreement[0]:.4g}, {threat.disagreement[1]:.4g}); outcome "
+                f"{p1} {threat.outcome[0]:.4g}, {p2} {threat.outcome[1]:.4g}"
+            )
     return EXIT_OK
+
+
+def _mix(strategy: dict[str, float]) -> str:
+    return " + ".join(
+        (f"{p:.3g} {a}" if p < 1 - 1e-9 else a) for a, p in strategy.items() if p > 1e-9
+    )
 
 
 def _cmd_whatif(args: argparse.Namespace) -> int:
