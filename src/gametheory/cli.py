@@ -1,6 +1,7 @@
 """The ``gametheory`` command line.
 
-Commands: ``solve``, ``show``, ``validate``, ``sweep``, ``bargain``, ``whatif`` and ``methods``.
+Commands: ``solve``, ``show``, ``validate``, ``sweep``, ``bargain``, ``whatif``, ``report`` and
+``methods``.
 
 Every error caused by input (a bad file, a bad override, an unknown method) is printed as one line
 ``error: FILE:LINE, key 'KEY': what was expected`` on standard error, with exit status 2; no
@@ -199,6 +200,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "--threats", action="store_true", help="also solve Nash's variable-threat game"
     )
     bargain_p.add_argument("--format", choices=("table", "json"), default="table")
+
+    report_p = sub.add_parser("report", help="write a self-contained HTML or Markdown report")
+    report_p.add_argument("file", help="scenario .toml or Gambit .nfg file")
+    report_p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    report_p.add_argument(
+        "--sweep",
+        metavar="RESULTS",
+        help="a sweep's results (.parquet or .csv) for the maps section",
+    )
+    report_p.add_argument("--method", default="auto")
+    report_p.add_argument("--out", required=True, help="report file, .html or .md")
 
     whatif_p = sub.add_parser(
         "whatif", help="what it would take for a target outcome to be an equilibrium"
@@ -505,6 +517,20 @@ def _cmd_whatif(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    try:
+        from .report import build_report, write_report
+    except ImportError:
+        raise ScenarioError(
+            "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
+        ) from None
+    scenario = load(args.file)
+    report = build_report(scenario, _parse_set(args.set), sweep=args.sweep, method=args.method)
+    path = write_report(report, args.out)
+    print(f"report written to {path} ({len(report.sections)} sections)")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "solve": _cmd_solve,
     "show": _cmd_show,
@@ -513,6 +539,7 @@ _COMMANDS = {
     "sweep": _cmd_sweep,
     "bargain": _cmd_bargain,
     "whatif": _cmd_whatif,
+    "report": _cmd_report,
 }
 
 

@@ -1,0 +1,203 @@
+"""Reports: the data, the self-contained HTML, Markdown, plots, the CLI, and a real browser."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+import gametheory as gt
+
+from .conftest import PAYOFFS, ROOT
+from .test_cli import COMMAND
+
+pytest.importorskip("matplotlib", reason="matplotlib not installed ([report] extra)")
+pytest.importorskip("jinja2", reason="Jinja2 not installed ([report] extra)")
+
+from gametheory.report import build_report, render_html, write_report
+from gametheory.report.figures import (
+    heatmap_data,
+    outcome_map_data,
+    plot_outcome_map,
+    plot_payoff_heatmap,
+    plot_payoff_space,
+)
+
+LONDON = PAYOFFS / "london_talks_2025.toml"
+EXTERNAL = re.compile(
+    r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?https?:|<script|<link""", re.IGNORECASE
+)
+
+
+@pytest.fixture(scope="module")
+def london_report():
+    return build_report(gt.load(LONDON))
+
+
+def test_report_sections_and_findings(london_report) -> None:
+    ids = [s.id for s in london_report.sections]
+    assert ids == ["scenario", "parameters", "payoffs", "equilibria", "dominance", "bargaining"]
+    findings = " ".join(london_report.section("equilibria").paragraphs)
+    assert (
+        "the only equilibrium is pure: US: maintain+extend+lift / China: withhold+expedite"
+        in findings
+    )
+    assert "every equilibrium of the game" in findings
+    methods = dict(london_report.methods)
+    assert methods["gametheory version"] == gt.__version__
+    digest = hashlib.sha256(LONDON.read_bytes()).hexdigest()[:16]
+    assert methods["scenario content hash"] == digest
+    assert methods["solver"].startswith("vertex_enumeration")
+    params = london_report.section("parameters").tables[0]
+    assert params.rows[0][:2] == ("tariff", "0.55")
+
+
+def test_html_is_self_contained(london_report, tmp_path) -> None:
+    html = render_html(london_report)
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    figures = sum(len(s.figures) for s in london_report.sections)
+    assert figures == 2
+    assert html.count("<svg") == figures
+    for section in london_report.sections:
+        assert f'id="{section.id}"' in html
+    path = write_report(london_report, tmp_path / "r.html")
+    assert path.read_text() == html
+
+
+def test_markdown_links_its_figures(london_report, tmp_path) -> None:
+    path = write_report(london_report, tmp_path / "r.md")
+    text = path.read_text()
+    assert text.startswith("# London talks 2025")
+    assert "| US \\ China | withhold+slow |" in text
+    for name in ("payoffs", "payoff_space"):
+        assert f"(r_files/{name}.svg)" in text
+        assert (tmp_path / "r_files" / f"{name}.svg").read_text().startswith("<svg")
+    with pytest.raises(gt.ScenarioError, match=r"\.html or \.md"):
+        write_report(london_report, tmp_path / "r.pdf")
+
+
+def test_sweep_and_sequential_sections(tmp_path) -> None:
+    sc = gt.load(LONDON)
+    table = sc.sweep(
+        grid={"tariff": np.linspace(0, 1.45, 8), "pressure_value": np.linspace(0, 20, 8)}
+    ).table
+    report = build_report(sc, sweep=table)
+    sweep = report.section("sweep")
+    assert sweep.figures and "64 points" in sweep.paragraphs[0]
+    assert sum(float(r[1].rstrip("%")) for r in sweep.tables[0].rows) == pytest.approx(100, abs=0.2)
+    sequential = build_report(gt.load(PAYOFFS / "london_talks_2025_sequential.toml"))
+    section = sequential.section("sequential")
+    assert (
+        "Subgame-perfect outcome: US: maintain+extend+lift / China: withhold+expedite."
+        in section.paragraphs
+    )
+
+
+def test_heatmap_data_marks_equilibria() -> None:
+    bos = gt.load(PAYOFFS / "battle_of_the_sexes.toml").game()
+    data = heatmap_data(gt.solve(bos))
+    assert data["pure"] == [(0, 0), (1, 1)]
+    assert data["mixed"] == [(0, 1), (1, 0)]  # the mixed equilibrium's support
+    assert data["values"].tolist() == [[2, 0], [0, 1]]
+
+
+def test_outcome_map_data() -> None:
+    import pandas as pd
+
+    points = pd.DataFrame({"a": [0, 1, 2], "b": [1, 1, 1], "outcome": ["x", "y", "x"]})
+    data = outcome_map_data(points, "a", "b")
+    assert data["labels"] == ["x", "y"]
+    assert data["codes"].tolist() == [0, 1, 0]
+
+
+def test_plots_take_an_axes_and_return_it() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    game = gt.load(PAYOFFS / "chicken.toml").game()
+    result = gt.solve(game)
+    fig, axes = plt.subplots(1, 3)
+    assert plot_payoff_heatmap(result, ax=axes[0]) is axes[0]
+    assert plot_payoff_space(game, gt.bargain(game), result, ax=axes[1]) is axes[1]
+    points = pd.DataFrame({"a": [0, 1], "b": [1, 2], "outcome": ["x", "y"]})
+    assert plot_outcome_map(points, "a", "b", ax=axes[2]) is axes[2]
+    plt.close(fig)
+
+
+def test_cli_report(tmp_path) -> None:
+    out = tmp_path / "london.html"
+    run = subprocess.run(
+        [*COMMAND, "report", str(LONDON), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert out.exists() and "report written" in run.stdout
+    bad = subprocess.run(
+        [*COMMAND, "report", str(LONDON), "--out", str(tmp_path / "r.txt")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and ".html or .md" in bad.stderr
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+OFFLINE = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    # No network: every host name fails to resolve and any proxy use goes nowhere.
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (.ci/run installs it)")
+def test_report_renders_in_a_real_browser_offline(london_report, tmp_path) -> None:
+    page = write_report(london_report, tmp_path / "london.html")
+    profile = tmp_path / "profile"
+    dom = subprocess.run(
+        [CHROMIUM, *OFFLINE, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for section in london_report.sections:
+        assert f'id="{section.id}"' in dom.stdout
+    assert dom.stdout.count("<svg") == 2
+    assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shot = artifacts / "london_report.png"
+    run = subprocess.run(
+        [
+            CHROMIUM,
+            *OFFLINE,
+            f"--user-data-dir={profile}",
+            "--window-size=1200,3000",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0 and shot.stat().st_size > 10_000
