@@ -40,7 +40,15 @@ def london_report():
 
 def test_report_sections_and_findings(london_report) -> None:
     ids = [s.id for s in london_report.sections]
-    assert ids == ["scenario", "parameters", "payoffs", "equilibria", "dominance", "bargaining"]
+    assert ids == [
+        "scenario",
+        "parameters",
+        "payoffs",
+        "equilibria",
+        "dominance",
+        "bargaining",
+        "sensitivity",
+    ]
     findings = " ".join(london_report.section("equilibria").paragraphs)
     assert (
         "the only equilibrium is pure: US: maintain+extend+lift / China: withhold+expedite"
@@ -60,7 +68,7 @@ def test_html_is_self_contained(london_report, tmp_path) -> None:
     html = render_html(london_report)
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
     figures = sum(len(s.figures) for s in london_report.sections)
-    assert figures == 2
+    assert figures == 4  # heat map, payoff space, a tornado per player
     assert html.count("<svg") == figures
     for section in london_report.sections:
         assert f'id="{section.id}"' in html
@@ -182,7 +190,7 @@ def test_report_renders_in_a_real_browser_offline(london_report, tmp_path) -> No
     assert dom.returncode == 0, dom.stderr[-2000:]
     for section in london_report.sections:
         assert f'id="{section.id}"' in dom.stdout
-    assert dom.stdout.count("<svg") == 2
+    assert dom.stdout.count("<svg") == 4
     assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
@@ -201,3 +209,44 @@ def test_report_renders_in_a_real_browser_offline(london_report, tmp_path) -> No
         timeout=120,
     )
     assert run.returncode == 0 and shot.stat().st_size > 10_000
+
+
+def test_best_response_data_closed_forms() -> None:
+    """Battle of the sexes: the row player is indifferent when the column player chooses Bach
+    with probability 1/3, the column player when the row player does with 2/3 (the mixed
+    equilibrium); chicken with crash 10: both at 9/10."""
+    from gametheory.report.figures import best_response_data, plot_best_responses
+
+    bos = best_response_data(gt.load(PAYOFFS / "battle_of_the_sexes.toml").game())
+    assert bos["q_star"] == pytest.approx(1 / 3) and bos["p_star"] == pytest.approx(2 / 3)
+    assert (2 / 3, 1 / 3) in [tuple(round(v, 12) for v in e) for e in bos["equilibria"]] or any(
+        e == pytest.approx((2 / 3, 1 / 3)) for e in bos["equilibria"]
+    )
+    chicken = gt.load(PAYOFFS / "chicken.toml").game()
+    data = best_response_data(chicken)
+    assert data["q_star"] == pytest.approx(0.9) and data["p_star"] == pytest.approx(0.9)
+    assert plot_best_responses(chicken) is not None
+    with pytest.raises(ValueError, match="2x2"):
+        best_response_data(gt.load(LONDON).game())
+
+
+def test_tornado_data_follows_the_payoff_formula() -> None:
+    """Stag hunt: at the first equilibrium (Stag, Stag) each hunter gets `stag`; moving it by
+    10 % of its range (1.01..10) changes that payoff by exactly -0.899 / +0.899."""
+    from gametheory.report.figures import plot_tornado, tornado_data
+
+    data = tornado_data(gt.load(PAYOFFS / "stag_hunt.toml"), "Hunter1")
+    assert data["parameter"].tolist() == ["stag"]
+    assert data["low"].iloc[0] == pytest.approx(-0.899)
+    assert data["high"].iloc[0] == pytest.approx(0.899)
+    assert plot_tornado(data) is not None
+
+
+def test_parameter_path_data() -> None:
+    from gametheory.report.figures import parameter_path_data, plot_parameter_path
+
+    table = gt.load(PAYOFFS / "chicken.toml").sweep(grid={"crash": [2.0, 10.0]}).table
+    data = parameter_path_data(table, "crash", ["Row:Swerve"])
+    # Mean over the three equilibria: (1 + 0 + (c - 1)/c) / 3.
+    assert data["Row:Swerve"].tolist() == pytest.approx([(1 + 0.5) / 3, (1 + 0.9) / 3])
+    assert plot_parameter_path(table, "crash", ["Row:Swerve"]) is not None

@@ -114,6 +114,10 @@ def build_report(
         sections.append(_sequential_section(scenario, values))
     if game.n_players == 2 and scenario.timing == "simultaneous":
         sections.append(_bargaining_section(game, result))
+    if scenario.timing == "simultaneous":
+        sensitivity = _sensitivity_section(scenario, values)
+        if sensitivity is not None:
+            sections.append(sensitivity)
     if sweep is not None:
         sections.append(_sweep_section(scenario, sweep))
     methods = (
@@ -217,9 +221,69 @@ def _equilibria_section(game: Game, result: Any, scenario: Scenario) -> Section:
         for k, eq in enumerate(result.equilibria, start=1)
     )
     columns = ("#", *game.players, *(f"payoff {p}" for p in game.players))
+    figures: tuple[Figure, ...] = ()
+    if game.shape == (2, 2):
+        from .figures import plot_best_responses, to_svg
+
+        ax = plot_best_responses(game)
+        figures = (
+            Figure(
+                to_svg(ax.figure),
+                "Best responses of both players; their intersections are the equilibria.",
+                "best_responses",
+            ),
+        )
     return Section(
-        "equilibria", "Equilibria", tuple(_findings(result, scenario)), (Table(columns, rows),)
+        "equilibria",
+        "Equilibria",
+        tuple(_findings(result, scenario)),
+        (Table(columns, rows),),
+        figures,
     )
+
+
+def _sensitivity_section(scenario: Scenario, values: dict[str, float]) -> Section | None:
+    from .figures import plot_tornado, to_svg, tornado_data
+
+    ranged = [
+        p
+        for p in scenario.parameters.values()
+        if p.min is not None and p.max is not None and p.max > p.min
+    ]
+    if not ranged:
+        return None
+    tables: list[Table] = []
+    figures: list[Figure] = []
+    paragraphs: list[str] = []
+    for player in scenario.players:
+        data = tornado_data(scenario, player, values)
+        if data.empty:
+            continue
+        rows = tuple(
+            (r.parameter, format_number(r.low), format_number(r.high))
+            for r in data.head(8).itertuples()
+        )
+        tables.append(
+            Table(
+                ("parameter", "down 10 %", "up 10 %"),
+                rows,
+                f"Change in {player}'s equilibrium payoff",
+            )
+        )
+        ax = plot_tornado(data)
+        ax.set_title(f"Sensitivity of {player}'s equilibrium payoff", fontsize=9)
+        figures.append(
+            Figure(
+                to_svg(ax.figure), f"Sensitivity of {player}'s payoff.", f"tornado_{len(figures)}"
+            )
+        )
+        top = data.iloc[0]
+        paragraphs.append(
+            f"{player}'s equilibrium payoff moves most with {top.parameter} "
+            f"({format_number(top.low)} / {format_number(top.high)} when it moves down / up "
+            "by 10 % of its range)."
+        )
+    return Section("sensitivity", "Sensitivity", tuple(paragraphs), tuple(tables), tuple(figures))
 
 
 def _findings(result: Any, scenario: Scenario) -> list[str]:

@@ -18,12 +18,18 @@ from ..game import Game
 from ..solvers.result import SolveResult
 
 __all__ = [
+    "best_response_data",
     "heatmap_data",
     "outcome_map_data",
+    "parameter_path_data",
+    "plot_best_responses",
     "plot_outcome_map",
+    "plot_parameter_path",
     "plot_payoff_heatmap",
     "plot_payoff_space",
+    "plot_tornado",
     "to_svg",
+    "tornado_data",
 ]
 
 
@@ -171,4 +177,159 @@ def plot_outcome_map(points: pd.DataFrame, x: str, y: str, ax: Any = None) -> An
     ax.set_ylabel(y)
     ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1)
     ax.set_title("Equilibrium outcome by parameter values", fontsize=9)
+    return ax
+
+
+# ---------------------------------------------------------------------- 2x2 best responses
+def best_response_data(game: Game) -> dict[str, Any]:
+    """Best-response correspondences of a 2x2 game over (p, q).
+
+    ``p`` is the probability of the row player's first action, ``q`` of the column player's.
+    Returns the indifference points ``q_star`` (row player indifferent) and ``p_star`` (column
+    player indifferent), ``None`` when a player always prefers one action, plus which action is
+    best on each side, and the equilibria as (p, q) points.
+    """
+    if game.shape != (2, 2):
+        raise ValueError("the best-response diagram needs a 2x2 game")
+    A, B = game.bimatrix()
+    # Row: first action better iff q A00 + (1-q) A01 > q A10 + (1-q) A11.
+    row_slope = (A[0, 0] - A[1, 0]) - (A[0, 1] - A[1, 1])
+    row_const = A[0, 1] - A[1, 1]
+    col_slope = (B[0, 0] - B[0, 1]) - (B[1, 0] - B[1, 1])
+    col_const = B[1, 0] - B[1, 1]
+
+    def crossing(slope: float, const: float) -> float | None:
+        if slope == 0:
+            return None
+        point = -const / slope
+        return float(point) if 0 <= point <= 1 else None
+
+    from ..solvers import solve
+
+    equilibria = [
+        (float(eq.strategies[0][0]), float(eq.strategies[1][0])) for eq in solve(game).equilibria
+    ]
+    return {
+        "q_star": crossing(row_slope, row_const),
+        "p_star": crossing(col_slope, col_const),
+        "row_prefers_first_at_q1": bool(row_slope + row_const > 0),
+        "col_prefers_first_at_p1": bool(col_slope + col_const > 0),
+        "row_gain": (float(row_slope), float(row_const)),
+        "col_gain": (float(col_slope), float(col_const)),
+        "equilibria": equilibria,
+        "labels": (game.players, game.actions),
+    }
+
+
+def _best_reply(gain: tuple[float, float], x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """1 where the first action is strictly better at x, 0 where worse, NaN where indifferent."""
+    value = gain[0] * x + gain[1]
+    return np.where(value > 1e-12, 1.0, np.where(value < -1e-12, 0.0, np.nan))
+
+
+def plot_best_responses(game: Game, ax: Any = None) -> Any:
+    """Best-response diagram of a 2x2 game with its equilibria (mixed ones included)."""
+    data = best_response_data(game)
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.5))
+    grid = np.linspace(0, 1, 401)
+    row = _best_reply(data["row_gain"], grid)  # best p for each q
+    col = _best_reply(data["col_gain"], grid)  # best q for each p
+    (p1, p2), (acts1, acts2) = data["labels"]
+    ax.plot(row, grid, color="tab:blue", lw=2, label=f"{p1}'s best response")
+    if data["q_star"] is not None:
+        ax.plot([0, 1], [data["q_star"]] * 2, color="tab:blue", lw=2)
+    ax.plot(grid, col, color="tab:orange", lw=2, ls="--", label=f"{p2}'s best response")
+    if data["p_star"] is not None:
+        ax.plot([data["p_star"]] * 2, [0, 1], color="tab:orange", lw=2, ls="--")
+    for p, q in data["equilibria"]:
+        ax.scatter([p], [q], s=60, color="black", zorder=5)
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel(f"P({p1} plays {acts1[0]})")
+    ax.set_ylabel(f"P({p2} plays {acts2[0]})")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15))
+    ax.set_title("Best responses; dots: equilibria", fontsize=9)
+    return ax
+
+
+# ---------------------------------------------------------------------- along one parameter
+def parameter_path_data(table: pd.DataFrame, parameter: str, columns: list[str]) -> pd.DataFrame:
+    """For each value of one parameter, the mean of ``columns`` over the point's equilibria.
+
+    ``table`` is a sweep table (one row per point and equilibrium) over that parameter.
+    """
+    return table.groupby(parameter, sort=True)[columns].mean().reset_index()
+
+
+def plot_parameter_path(
+    table: pd.DataFrame, parameter: str, columns: list[str], ax: Any = None
+) -> Any:
+    """How equilibrium probabilities or payoffs change along one parameter (from a sweep)."""
+    data = parameter_path_data(table, parameter, columns)
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for column in columns:
+        ax.plot(data[parameter], data[column], label=column)
+    ax.set_xlabel(parameter)
+    ax.legend(fontsize=7)
+    ax.set_title(f"Equilibrium values along {parameter} (mean over equilibria)", fontsize=9)
+    return ax
+
+
+# ---------------------------------------------------------------------- sensitivity (tornado)
+def tornado_data(
+    scenario: Any, player: str, params: dict[str, float] | None = None, fraction: float = 0.1
+) -> pd.DataFrame:
+    """Change in a player's equilibrium payoff as each parameter moves down and up.
+
+    Each parameter moves by ``fraction`` of its declared range (others stay at their values);
+    the payoff is that of the first listed equilibrium.
+
+    Returns a DataFrame with ``parameter``, ``low``, ``high`` (payoff changes), sorted by the
+    size of the swing, largest first.
+    """
+    from ..solvers import solve
+
+    base_values = scenario.resolve(params or {})
+    p = scenario.players.index(player)
+
+    def payoff(values: dict[str, float]) -> float:
+        return float(solve(scenario.game(values)).equilibria[0].payoffs[p])
+
+    base = payoff(base_values)
+    rows = []
+    for name, prm in scenario.parameters.items():
+        if prm.min is None or prm.max is None or prm.max == prm.min:
+            continue
+        step = fraction * (prm.max - prm.min)
+        low = dict(base_values, **{name: max(prm.min, base_values[name] - step)})
+        high = dict(base_values, **{name: min(prm.max, base_values[name] + step)})
+        rows.append({"parameter": name, "low": payoff(low) - base, "high": payoff(high) - base})
+    frame = pd.DataFrame(rows, columns=["parameter", "low", "high"])
+    swing = (frame["high"] - frame["low"]).abs()
+    return (
+        frame.assign(swing=swing)
+        .sort_values("swing", ascending=False)
+        .drop(columns="swing")
+        .reset_index(drop=True)
+    )
+
+
+def plot_tornado(data: pd.DataFrame, ax: Any = None, top: int = 10) -> Any:
+    """Tornado chart of :func:`tornado_data`: the parameters that move the payoff most."""
+    plt = _pyplot()
+    shown = data.head(top).iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 0.4 * len(shown) + 1))
+    y = np.arange(len(shown))
+    ax.barh(y, shown["low"], color="tab:red", label="parameter down")
+    ax.barh(y, shown["high"], color="tab:green", label="parameter up")
+    ax.set_yticks(y, shown["parameter"], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.legend(fontsize=7)
+    ax.set_xlabel("change in equilibrium payoff")
+    ax.set_title("Sensitivity", fontsize=9)
     return ax
