@@ -250,3 +250,19 @@ def test_parameter_path_data() -> None:
     # Mean over the three equilibria: (1 + 0 + (c - 1)/c) / 3.
     assert data["Row:Swerve"].tolist() == pytest.approx([(1 + 0.5) / 3, (1 + 0.9) / 3])
     assert plot_parameter_path(table, "crash", ["Row:Swerve"]) is not None
+
+
+def test_explore_sliders_drive_the_solution() -> None:
+    pytest.importorskip("ipywidgets", reason="ipywidgets not installed ([report] extra)")
+    explorer = gt.explore(gt.load(PAYOFFS / "chicken.toml"), plot="best_responses")
+    slider = explorer.sliders["crash"]
+    assert (slider.min, slider.max, slider.value) == (1.0, 100.0, 10.0)
+    mixed = [eq for eq in explorer.result.equilibria if not eq.is_pure]
+    assert mixed[0].strategy("Row")["Swerve"] == pytest.approx(0.9)
+    slider.value = 50.0  # moving the slider re-solves: swerve with (c - 1) / c
+    mixed = [eq for eq in explorer.result.equilibria if not eq.is_pure]
+    assert mixed[0].strategy("Row")["Swerve"] == pytest.approx(49 / 50)
+    assert explorer.result.parameters["crash"] == 50.0
+    assert "49/50" in explorer.tables.value
+    with pytest.raises(gt.ScenarioError, match="plot must be"):
+        gt.explore(gt.load(PAYOFFS / "chicken.toml"), plot="3d")

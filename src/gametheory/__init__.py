@@ -58,6 +58,14 @@ from .solvers import (
 from .sweeps import Sweep, sweep
 from .whatif import calibrate, parameter_change, payoff_change
 
+
+def explore(scenario: Scenario, plot: str = "payoffs", method: str = "auto") -> object:
+    """Sliders for a scenario's parameters in Jupyter; see :mod:`gametheory.report.explore`."""
+    from .report.explore import explore as _explore
+
+    return _explore(scenario, plot, method)
+
+
 try:
     __version__ = version("gametheory")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -88,6 +96,7 @@ __all__ = [
     "credibility",
     "discount_factor",
     "dumps_nfg",
+    "explore",
     "is_degenerate",
     "iterated_dominance",
     "link",
