@@ -107,7 +107,7 @@ def build_report(
     result = solve(game, method).with_parameters(values)
     sections = [_scenario_section(scenario), _parameter_section(scenario, values)]
     sections.append(_payoff_section(game, result))
-    sections.append(_equilibria_section(game, result, scenario))
+    sections.append(_equilibria_section(game, result, values == scenario.baseline))
     dominance = iterated_dominance(game)
     sections.append(_dominance_section(dominance))
     if scenario.timing == "sequential":
@@ -211,7 +211,7 @@ def _payoff_section(game: Game, result: Any) -> Section:
     return Section("payoffs", "Payoff table", tables=(Table(columns, rows),))
 
 
-def _equilibria_section(game: Game, result: Any, scenario: Scenario) -> Section:
+def _equilibria_section(game: Game, result: Any, baseline: bool) -> Section:
     rows = tuple(
         (
             str(k),
