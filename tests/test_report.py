@@ -51,8 +51,8 @@ def test_report_sections_and_findings(london_report) -> None:
     ]
     findings = " ".join(london_report.section("equilibria").paragraphs)
     assert (
-        "the only equilibrium is pure: US: maintain+extend+lift / China: withhold+expedite"
-        in findings
+        "At the baseline, the only equilibrium is pure: US: maintain+extend+lift / China: "
+        "withhold+expedite" in findings
     )
     assert "every equilibrium of the game" in findings
     methods = dict(london_report.methods)

@@ -236,7 +236,7 @@ def _equilibria_section(game: Game, result: Any, baseline: bool) -> Section:
     return Section(
         "equilibria",
         "Equilibria",
-        tuple(_findings(result, scenario)),
+        tuple(_findings(result, baseline)),
         (Table(columns, rows),),
         figures,
     )
@@ -286,11 +286,11 @@ def _sensitivity_section(scenario: Scenario, values: dict[str, float]) -> Sectio
     return Section("sensitivity", "Sensitivity", tuple(paragraphs), tuple(tables), tuple(figures))
 
 
-def _findings(result: Any, scenario: Scenario) -> list[str]:
+def _findings(result: Any, baseline: bool) -> list[str]:
     """Plain-language findings about the equilibria."""
     eqs = result.equilibria
     out = []
-    where = "At the baseline" if not scenario.parameters else "At these parameter values"
+    where = "At the baseline" if baseline else "At these parameter values"
     if not eqs:
         out.append(f"{where} no equilibrium was found by {result.method}.")
     elif len(eqs) == 1:
