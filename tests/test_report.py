@@ -96,6 +96,13 @@ def test_sweep_and_sequential_sections(tmp_path) -> None:
     report = build_report(sc, sweep=table)
     sweep = report.section("sweep")
     assert sweep.figures and "64 points" in sweep.paragraphs[0]
+    # From the scenario's formulas the US enforces iff pressure_value > 1.5 + 4 tariff: along
+    # tariff the change falls between (0 - 1.5) / 4 and (20 - 1.5) / 4, clipped to the grid.
+    along = next(p for p in sweep.paragraphs if p.startswith("Along tariff"))
+    assert (
+        "from US: maintain+enforce+keep / China: withhold+slow to US: maintain+extend+lift" in along
+    )
+    assert "<h2>" in report._repr_html_()
     assert sum(float(r[1].rstrip("%")) for r in sweep.tables[0].rows) == pytest.approx(100, abs=0.2)
     sequential = build_report(gt.load(PAYOFFS / "london_talks_2025_sequential.toml"))
     section = sequential.section("sequential")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..game import Game
@@ -59,6 +60,12 @@ class Report:
     title: str
     sections: tuple[Section, ...]
     methods: tuple[tuple[str, str], ...] = field(default=())
+
+    def _repr_html_(self) -> str:
+        from .render import render_html
+
+        html = render_html(self)
+        return html[html.index("<body>") + len("<body>") : html.rindex("</body>")]
 
     def section(self, section_id: str) -> Section:
         """The section with this id."""
@@ -437,6 +444,8 @@ def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Sect
             f"The most common outcome, {shares.index[0]}, holds on {shares.iloc[0]:.1%} of them."
         )
     figures: tuple[Figure, ...] = ()
+    if len(varied) == 2:
+        paragraphs += _grid_boundaries(points, varied[0], varied[1])
     if len(varied) >= 2:
         ax = plot_outcome_map(points, varied[0], varied[1])
         figures = (
@@ -455,6 +464,31 @@ def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Sect
     return Section(
         "sweep", "Sweep", tuple(paragraphs), (Table(("outcome", "share of points"), rows),), figures
     )
+
+
+def _grid_boundaries(points: pd.DataFrame, x: str, y: str) -> list[str]:
+    """Sentences on where the outcome changes along each parameter of a two-parameter grid."""
+    grid = points.pivot_table(index=y, columns=x, values="outcome", aggfunc="first")
+    if grid.isna().any().any():
+        return []  # not a full grid (e.g. a random sample)
+    sentences = []
+    for along, table in ((x, grid), (y, grid.T)):
+        values = table.columns.to_numpy(dtype=float)
+        cells = table.to_numpy()
+        changes = cells[:, 1:] != cells[:, :-1]
+        rows, cols = np.nonzero(changes)
+        if not len(rows):
+            continue
+        at = (values[cols] + values[cols + 1]) / 2
+        pairs = pd.Series(
+            [f"from {cells[r, c]} to {cells[r, c + 1]}" for r, c in zip(rows, cols, strict=True)]
+        ).value_counts()
+        sentences.append(
+            f"Along {along}, the outcome changes between {format_number(float(at.min()))} and "
+            f"{format_number(float(at.max()))} (depending on the other parameter), most often "
+            f"{pairs.index[0]}."
+        )
+    return sentences
 
 
 def _read_table(path: Path) -> pd.DataFrame:
