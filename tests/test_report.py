@@ -48,6 +48,7 @@ def test_report_sections_and_findings(london_report) -> None:
         "dominance",
         "bargaining",
         "sensitivity",
+        "whatif",
     ]
     findings = " ".join(london_report.section("equilibria").paragraphs)
     assert (
@@ -273,3 +274,18 @@ def test_explore_sliders_drive_the_solution() -> None:
     assert "49/50" in explorer.tables.value
     with pytest.raises(gt.ScenarioError, match="plot must be"):
         gt.explore(gt.load(PAYOFFS / "chicken.toml"), plot="3d")
+
+
+def test_whatif_section_targets_the_jointly_best_outcome(london_report) -> None:
+    """The largest total payoff in the London table is relax+extend+lift / license+expedite
+    (7.5 + 10); it is not an equilibrium, and in this simultaneous model no parameter values
+    make it one (relaxing never pays the US unless China's licence depends on it)."""
+    section = london_report.section("whatif")
+    assert "largest total payoff" in section.paragraphs[0]
+    assert "relax+extend+lift / China: license+expedite" in section.paragraphs[1]
+    assert "No parameter values" in section.paragraphs[2]
+    chosen = build_report(
+        gt.load(LONDON), target={"US": "maintain+enforce+keep", "China": "withhold+slow"}
+    )
+    text = " ".join(chosen.section("whatif").paragraphs)
+    assert "becomes a strict equilibrium" in text

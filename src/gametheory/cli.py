@@ -211,6 +211,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report_p.add_argument("--method", default="auto")
     report_p.add_argument("--out", required=True, help="report file, .html or .md")
+    report_p.add_argument(
+        "--target",
+        action="append",
+        metavar="PLAYER=ACTION",
+        help="target outcome for the 'what would it take' section",
+    )
 
     whatif_p = sub.add_parser(
         "whatif", help="what it would take for a target outcome to be an equilibrium"
@@ -525,7 +531,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
             "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
         ) from None
     scenario = load(args.file)
-    report = build_report(scenario, _parse_set(args.set), sweep=args.sweep, method=args.method)
+    target = _parse_target(args.target) if args.target else None
+    report = build_report(
+        scenario, _parse_set(args.set), sweep=args.sweep, method=args.method, target=target
+    )
     path = write_report(report, args.out)
     print(f"report written to {path} ({len(report.sections)} sections)")
     return EXIT_OK

@@ -92,6 +92,7 @@ def build_report(
     *,
     sweep: str | Path | pd.DataFrame | None = None,
     method: str = "auto",
+    target: dict[str, str] | None = None,
 ) -> Report:
     """Solve a scenario and gather everything a reader needs into a :class:`Report`.
 
@@ -105,6 +106,9 @@ def build_report(
         A sweep table (DataFrame) or its file (``.parquet``/``.csv``) for the maps section.
     method
         Solver for the equilibria.
+    target
+        ``{player: action}`` for the "what would it take" section; by default the pure outcome
+        with the largest total payoff, when it is not already an equilibrium.
     """
     from .. import __version__
     from ..solvers import iterated_dominance, solve
@@ -127,6 +131,9 @@ def build_report(
             sections.append(sensitivity)
     if sweep is not None:
         sections.append(_sweep_section(scenario, sweep))
+    whatif = _whatif_section(scenario, game, result, values, target)
+    if whatif is not None:
+        sections.append(whatif)
     methods = (
         (
             "solver",
@@ -489,6 +496,45 @@ def _grid_boundaries(points: pd.DataFrame, x: str, y: str) -> list[str]:
             f"{pairs.index[0]}."
         )
     return sentences
+
+
+def _whatif_section(
+    scenario: Scenario,
+    game: Game,
+    result: Any,
+    values: dict[str, float],
+    target: dict[str, str] | None,
+) -> Section | None:
+    """What it would take for a target outcome to be an equilibrium (payoffs, parameters)."""
+    from ..whatif import parameter_change, payoff_change
+
+    if target is None:
+        if scenario.timing != "simultaneous":
+            return None
+        totals = game.payoffs.sum(axis=0)
+        best = np.unravel_index(int(np.argmax(totals)), totals.shape)
+        profile = tuple(int(i) for i in best)
+        if any(
+            eq.is_pure and all(eq.strategies[p][a] > 0.5 for p, a in enumerate(profile))
+            for eq in result.equilibria
+        ):
+            return None  # the jointly best outcome is already an equilibrium
+        target = {
+            p: game.actions[k][a]
+            for k, (p, a) in enumerate(zip(game.players, profile, strict=True))
+        }
+        intro = (
+            "The outcome with the largest total payoff is not an equilibrium. What would "
+            "it take to make it one?"
+        )
+    else:
+        intro = "What would it take for the chosen target to be an equilibrium?"
+    paragraphs = [intro, payoff_change(game, target, margin=0.1).sentence()]
+    if scenario.parameters and scenario.timing == "simultaneous":
+        paragraphs.append(
+            parameter_change(scenario, target, margin=0.1, fixed=values, starts=4).sentence()
+        )
+    return Section("whatif", "What would it take", tuple(paragraphs))
 
 
 def _read_table(path: Path) -> pd.DataFrame:

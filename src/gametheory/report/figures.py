@@ -163,12 +163,24 @@ def outcome_map_data(points: pd.DataFrame, x: str, y: str) -> dict[str, Any]:
 
 
 def plot_outcome_map(points: pd.DataFrame, x: str, y: str, ax: Any = None) -> Any:
-    """Which joint outcome holds where, over two parameters (one dot per design point)."""
+    """Which joint outcome holds where, over two parameters, with the boundaries.
+
+    A full grid is drawn as coloured cells with black lines where the outcome changes; other
+    designs (random samples) as one dot per point.
+    """
     data = outcome_map_data(points, x, y)
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4.5))
     cmap = plt.get_cmap("tab10")
+    grid = points.pivot_table(index=y, columns=x, values="outcome", aggfunc="first")
+    if not grid.isna().any().any() and grid.shape[0] > 1 and grid.shape[1] > 1:
+        lookup = {label: k for k, label in enumerate(data["labels"])}
+        codes = np.vectorize(lookup.get)(grid.to_numpy())
+        xs = grid.columns.to_numpy(dtype=float)
+        ys = grid.index.to_numpy(dtype=float)
+        ax.pcolormesh(xs, ys, codes, cmap=cmap, vmin=-0.5, vmax=9.5, shading="nearest")
+        _draw_boundaries(ax, xs, ys, codes)
     for k, label in enumerate(data["labels"]):
         mask: NDArray[np.bool_] = data["codes"] == k
         short = label if len(label) <= 70 else label[:67] + "..."
@@ -178,6 +190,20 @@ def plot_outcome_map(points: pd.DataFrame, x: str, y: str, ax: Any = None) -> An
     ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1)
     ax.set_title("Equilibrium outcome by parameter values", fontsize=9)
     return ax
+
+
+def _draw_boundaries(
+    ax: Any, xs: NDArray[np.float64], ys: NDArray[np.float64], codes: NDArray[np.int64]
+) -> None:
+    """Black segments between neighbouring grid cells whose outcomes differ."""
+    mid_x = (xs[1:] + xs[:-1]) / 2
+    mid_y = (ys[1:] + ys[:-1]) / 2
+    half_y = np.diff(ys).mean() / 2
+    half_x = np.diff(xs).mean() / 2
+    for i, j in zip(*np.nonzero(codes[:, 1:] != codes[:, :-1]), strict=True):
+        ax.plot([mid_x[j]] * 2, [ys[i] - half_y, ys[i] + half_y], color="black", lw=1.2)
+    for i, j in zip(*np.nonzero(codes[1:, :] != codes[:-1, :]), strict=True):
+        ax.plot([xs[j] - half_x, xs[j] + half_x], [mid_y[i]] * 2, color="black", lw=1.2)
 
 
 # ---------------------------------------------------------------------- 2x2 best responses

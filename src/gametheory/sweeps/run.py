@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -373,6 +373,3 @@ def check_method(method: str) -> None:
     if method not in BATCHED_METHODS and method not in methods():
         names = ", ".join(["auto", *sorted(methods())])
         raise ScenarioError(f"unknown method '{method}'; available methods: {names}")
-
-
-Runner = Callable[..., Iterator[tuple[int, pd.DataFrame]]]
