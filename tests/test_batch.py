@@ -90,3 +90,19 @@ def test_pure_batch_matches_single_games() -> None:
         game = gt.Game(("A", "B", "C"), (("a", "b"), ("x", "y", "z"), ("p", "q")), payoffs[g])
         single = {tuple(int(np.argmax(s)) for s in eq.strategies) for eq in gt.solve(game, "pure")}
         assert {tuple(i) for i in np.argwhere(mask[g])} == single
+
+
+def test_removing_dominated_actions_first_changes_no_equilibrium() -> None:
+    from gametheory.solvers.batch import bimatrix_batch_reduced, dominance_masks
+
+    rng = np.random.default_rng(8)
+    for shape in [(3, 3), (4, 4), (5, 2)]:
+        A, B = rng.integers(0, 6, size=(2, 600, *shape)).astype(float)
+        full = bimatrix_batch(A, B)
+        reduced = bimatrix_batch_reduced(A, B)
+        for first, second in zip(batch_sets(full, 600), batch_sets(reduced, 600), strict=True):
+            assert same_profiles(first, second)
+        assert np.array_equal(full.complete, reduced.complete)
+    # Prisoner's dilemma: Quiet is strictly dominated for both.
+    rows, cols = dominance_masks(np.array([[[2.0, 0], [3, 1]]]), np.array([[[2.0, 3], [0, 1]]]))
+    assert rows.tolist() == [[False, True]] and cols.tolist() == [[False, True]]

@@ -15,8 +15,9 @@ parameter columns
     equilibrium share a label; its probabilities are in the action columns.
 ``pure``, ``component``, ``complete``, ``degenerate``, ``status``
     Whether the equilibrium is pure; its connected set within the point; whether the point's
-    list is every equilibrium; whether the point's game is degenerate; ``"ok"`` or the reason
-    a point could not be solved (e.g. a payoff that is not finite there).
+    list is every equilibrium; whether the point's game, after strictly dominated actions are
+    removed, is degenerate; ``"ok"`` or the reason a point could not be solved (e.g. a payoff
+    that is not finite there).
 ``payoff:PLAYER``
     Expected payoff of each player.
 ``PLAYER:ACTION``
@@ -37,7 +38,7 @@ from numpy.typing import NDArray
 
 from ..game import DEFAULT_TOL, Game
 from ..scenario import Scenario
-from ..solvers.batch import MAX_LABELS, bimatrix_batch, pure_batch
+from ..solvers.batch import MAX_LABELS, bimatrix_batch_reduced, pure_batch
 from ..solvers.enumeration import BATCH_MAX_BASES
 from ..solvers.polytope import bases_count
 from ..solvers.registry import solve
@@ -84,7 +85,8 @@ def solve_chunk(
     """Solve points ``start .. stop - 1`` of a design; return their rows (see module docstring).
 
     Payoffs for the whole chunk are evaluated at once; two-player games are solved together by
-    :func:`~gametheory.solvers.batch.bimatrix_batch`, pure equilibria of N-player games by
+    :func:`~gametheory.solvers.batch.bimatrix_batch_reduced` (strictly dominated actions
+    removed first), pure equilibria of N-player games by
     :func:`~gametheory.solvers.batch.pure_batch`; other methods run point by point.
     """
     values = design.points(start, stop)
@@ -111,7 +113,9 @@ def solve_chunk(
 
 
 def _bimatrix_rows(tensor: NDArray[np.float64], tol: float) -> dict[str, Any]:
-    result = bimatrix_batch(tensor[:, 0], tensor[:, 1], tol)
+    # Strictly dominated actions are removed first (same equilibria, much smaller games for
+    # option scenarios, where most combinations of chips are dominated).
+    result = bimatrix_batch_reduced(tensor[:, 0], tensor[:, 1], tol)
     return {
         "game": result.game,
         "strategies": result.strategies,
