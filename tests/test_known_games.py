@@ -100,3 +100,18 @@ def test_minimax_value_of_rock_paper_scissors_and_pennies() -> None:
 def test_minimax_refuses_general_sum_games() -> None:
     with pytest.raises(gt.SolverError, match="zero-sum"):
         gt.solve(gt.Game.from_arrays([[2, 0], [0, 1]], [[1, 0], [0, 2]]), "minimax")
+
+
+def test_cliques_of_interchangeable_equilibria() -> None:
+    """von Stengel's degenerate example: the top row with either of two column strategies is one
+    clique ({x1} x {y1, y2}), the mixed equilibrium another. A constant 2x2 game: every profile
+    is an equilibrium, the four pure ones form a single clique {a1, a2} x {b1, b2}."""
+    known = next(k for k in KNOWN_GAMES if k.name == "von_stengel_degenerate_3x2")
+    result = gt.solve(_game(known), "vertex_enumeration")
+    assert result.details["cliques"] == [[0, 1], [2]]
+    constant = gt.solve(gt.Game.from_arrays(np.zeros((2, 2)), np.zeros((2, 2))))
+    assert len(constant.equilibria) == 4
+    assert constant.details["cliques"] == [[0, 1, 2, 3]]
+    assert constant.details["components"] == [[0, 1, 2, 3]]
+    bos = next(k for k in KNOWN_GAMES if k.name == "battle_of_the_sexes")
+    assert gt.solve(_game(bos)).details["cliques"] == [[0], [1], [2]]

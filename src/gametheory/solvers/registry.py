@@ -187,6 +187,7 @@ def _verified(
     info = _REGISTRY.get(method)
     if game.n_players == 2 and info is not None and info.finds == "all":
         details["components"] = components(accepted)
+        details["cliques"] = cliques(accepted)
     return SolveResult(
         game=game,
         equilibria=tuple(accepted),
@@ -232,6 +233,59 @@ def components(equilibria: list[Profile]) -> list[list[int]]:
     for a in range(len(equilibria)):
         groups.setdefault(root(a), []).append(a)
     return list(groups.values())
+
+
+def _strategy_ids(equilibria: list[Profile], player: int) -> list[int]:
+    """Number the distinct strategies of one player across equilibria (0, 1, ...)."""
+    seen: list[Any] = []
+    ids = []
+    for eq in equilibria:
+        s = eq.strategies[player]
+        for k, t in enumerate(seen):
+            if float(np.abs(s - t).max()) <= DUPLICATE_DISTANCE:
+                ids.append(k)
+                break
+        else:
+            seen.append(s)
+            ids.append(len(seen) - 1)
+    return ids
+
+
+def cliques(equilibria: list[Profile]) -> list[list[int]]:
+    """Maximal sets of interchangeable extreme equilibria of a two-player game.
+
+    A clique is a set X of the row player's and Y of the column player's extreme strategies such
+    that every pair in X x Y is an extreme equilibrium; then every pair of mixtures of X and of Y
+    is an equilibrium, and the equilibrium set is the union of these products over the maximal
+    cliques (Avis, Rosenberg, Savani and von Stengel 2010, section 5). Maximal cliques are found
+    as the closed sets of column strategies: intersections of the sets of column strategies
+    each row strategy is paired with.
+
+    Returns
+    -------
+    list of list of int
+        For each maximal clique, the indices of its extreme equilibria (sorted).
+    """
+    xs, ys = _strategy_ids(equilibria, 0), _strategy_ids(equilibria, 1)
+    partners: dict[int, frozenset[int]] = {}
+    for x, y in zip(xs, ys, strict=True):
+        partners[x] = partners.get(x, frozenset()) | {y}
+    closed = set(partners.values())
+    frontier = set(closed)
+    while frontier:
+        new = {a & b for a in frontier for b in closed if a & b} - closed
+        closed |= new
+        frontier = new
+    found = []
+    for ys_set in closed:
+        xs_set = {x for x, ps in partners.items() if ys_set <= ps}
+        members = sorted(
+            k for k, (x, y) in enumerate(zip(xs, ys, strict=True)) if x in xs_set and y in ys_set
+        )
+        found.append(members)
+    # Keep only maximal cliques (a closed set can give a clique inside a larger one).
+    maximal = [c for c in found if not any(set(c) < set(d) for d in found)]
+    return [list(c) for c in sorted({tuple(c) for c in maximal})]
 
 
 def _sort_key(profile: Profile) -> tuple[Any, ...]:
