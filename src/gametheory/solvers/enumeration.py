@@ -48,7 +48,12 @@ def is_degenerate(game: Game) -> bool:
     than ``k`` pure best responses (von Stengel 2007, Definition 3.2); equivalently, no vertex of
     either best-response polytope has more labels than the polytope's dimension.
     """
-    P, Q = bimatrix_vertices(*game.bimatrix())
+    m, n = game.shape
+    A, B = game.bimatrix()
+    if m + n <= MAX_LABELS and bases_count(m, n) <= BATCH_MAX_BASES:
+        found = bimatrix_batch(A[None], B[None])
+        return bool(found.degenerate is not None and found.degenerate[0])
+    P, Q = bimatrix_vertices(A, B)
     return P.degenerate or Q.degenerate
 
 

@@ -14,7 +14,6 @@ Random designs draw from fixed blocks of :data:`BLOCK` points, block ``b`` seede
 from __future__ import annotations
 
 import functools
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,10 +120,6 @@ class Design:
             "seed": self.seed,
             "fixed": dict(self.fixed),
         }
-
-    def fingerprint(self) -> str:
-        """A stable JSON text identifying the design."""
-        return json.dumps(self.to_dict(), sort_keys=True)
 
 
 @functools.lru_cache(maxsize=64)
