@@ -80,7 +80,22 @@ def test_auto_says_what_it_picked() -> None:
     assert result.method == "vertex_enumeration"
     assert "vertex enumeration" in result.details["auto"]
     big = gt.Game.from_arrays(np.ones((12, 12)), np.ones((12, 12)))
-    assert choose_method(big)[0] == "lemke_howson"
+    assert choose_method(big)[0] == "iesds"
+
+
+def test_auto_removes_dominated_strategies_before_giving_up_on_enumeration() -> None:
+    """A 12x12 game where the first row strictly dominates every other row: after elimination
+    one row remains, the column player's unique best reply to it is column 3, so the game has
+    exactly one equilibrium and auto can say the list is complete."""
+    rng = np.random.default_rng(2)
+    A = rng.uniform(0, 1, size=(12, 12))
+    A[0] = 2.0
+    B = rng.uniform(0, 1, size=(12, 12))
+    B[0, 3] = 5.0
+    result = gt.solve(gt.Game.from_arrays(A, B))
+    assert result.method == "iesds"
+    assert result.complete
+    assert [eq.describe() for eq in result] == ["P1: a1 / P2: a4"]
 
 
 def test_candidates_failing_the_regret_check_become_warnings() -> None:

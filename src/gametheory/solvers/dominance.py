@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ..errors import SolverError
 from ..game import Game
 from .minimax import maximin
-from .registry import register, solve
+from .registry import register, solve, two_player_method
 from .result import Candidates
 
 __all__ = ["DominanceResult", "Elimination", "iesds", "iterated_dominance"]
@@ -176,8 +176,9 @@ def iesds(game: Game, *, tol: float, then: str = "auto") -> Candidates:
     """Eliminate strictly dominated actions, solve what remains, map back.
 
     The reduced game is solved with ``then`` (``auto`` by default: vertex enumeration for two
-    players, pure equilibria for more). When one action per player survives, that profile is the
-    unique equilibrium and the result is complete.
+    players when the reduced game is small enough, else Lemke-Howson; pure equilibria for
+    more). When one action per player survives, that profile is the unique equilibrium and the
+    result is complete.
 
     Returns
     -------
@@ -193,7 +194,7 @@ def iesds(game: Game, *, tol: float, then: str = "auto") -> Candidates:
         details["then"] = "none: one action per player survives"
     else:
         if then == "auto":
-            then = "vertex_enumeration" if reduced.n_players == 2 else "pure"
+            then = two_player_method(reduced) if reduced.n_players == 2 else "pure"
         inner = solve(reduced, then, tol=tol)
         inner_profiles = [eq.strategies for eq in inner.equilibria]
         complete, warnings = inner.complete, list(inner.warnings)

@@ -80,10 +80,17 @@ def choose_method(game: Game) -> tuple[str, str]:
             f"two-player {m}x{n} game: vertex enumeration finds every extreme equilibrium "
             f"({bases:,} bases per polytope)"
         )
-    return "lemke_howson", (
-        f"two-player {m}x{n} game is too large for enumeration ({bases:,} bases): "
-        "Lemke-Howson finds one equilibrium"
+    return "iesds", (
+        f"two-player {m}x{n} game is too large for enumeration ({bases:,} bases): strictly "
+        "dominated strategies are removed first, then vertex enumeration if what remains is "
+        "small enough, else Lemke-Howson for one equilibrium"
     )
+
+
+def two_player_method(game: Game) -> str:
+    """Vertex enumeration when a two-player game is small enough, else Lemke-Howson."""
+    m, n = game.shape
+    return "vertex_enumeration" if math.comb(m + n, m) <= AUTO_MAX_BASES else "lemke_howson"
 
 
 def solve(
