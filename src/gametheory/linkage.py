@@ -166,7 +166,7 @@ def _summarise(
     result = solve(game)
     eq = result.equilibria[0]
     order = [game.players.index(p) for p in players]
-    nbs = bargain(game, "equilibrium") if game.n_players == 2 else None
+    nbs = bargain(game, list(eq.payoffs)) if game.n_players == 2 else None
     nash = dict(zip(game.players, nbs.nash, strict=True)) if nbs else {}
     return {
         "outcome": eq.describe(),

@@ -165,8 +165,17 @@ def normal_form(scenario: Scenario, params: Mapping[str, float] | None = None) -
         If a player would have more than :data:`MAX_PLANS` plans.
     """
     structure = _structure(scenario, params)
-    n = len(scenario.players)
     plans, labels = _plans(structure)
+    return _normal_form(structure, plans, labels)
+
+
+def _normal_form(
+    structure: _Structure,
+    plans: list[list[dict[tuple[int, Any], tuple[str, ...]]]],
+    labels: list[list[str]],
+) -> Game:
+    scenario = structure.scenario
+    n = len(scenario.players)
     shape = tuple(len(ps) for ps in plans)
     payoffs = np.empty((n, *shape))
     for index in itertools.product(*(range(s) for s in shape)):
@@ -523,7 +532,7 @@ def nash_vs_spe(scenario: Scenario, params: Mapping[str, float] | None = None) -
     structure = _structure(scenario, params)
     found = spe(scenario, params)
     plans, labels = _plans(structure)
-    game = normal_form(scenario, params)
+    game = _normal_form(structure, plans, labels)
     from .solvers.pure import pure_equilibrium_mask
 
     spe_plans = [

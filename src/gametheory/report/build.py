@@ -362,8 +362,10 @@ def _bargaining_section(game: Game, result: Any) -> Section:
     from ..bargaining import BargainingError, bargain
     from .figures import plot_payoff_space, to_svg
 
+    if not result.equilibria:
+        return Section("bargaining", "Bargaining", ("Not computed: no equilibrium to start from.",))
     try:
-        outcome = bargain(game, "equilibrium")
+        outcome = bargain(game, list(result.equilibria[0].payoffs))
     except BargainingError as exc:
         return Section("bargaining", "Bargaining", (f"Not computed: {exc.message}",))
     p1, p2 = game.players

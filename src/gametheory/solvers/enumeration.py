@@ -97,7 +97,7 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
         found = bimatrix_batch(A[None], B[None], tol)
         profiles = list(zip(found.strategies[0], found.strategies[1], strict=True))
         degenerate = bool(found.degenerate is not None and found.degenerate[0])
-        continuum = bool(len(set(found.component.tolist())) < len(found.component))
+        shared = len(set(found.component.tolist())) < len(found.component)
     else:
         P, Q = bimatrix_vertices(*game.bimatrix())
         pairs = _completely_labelled(P, Q)
@@ -105,9 +105,9 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
             (P.points[i] / P.points[i].sum(), Q.points[j] / Q.points[j].sum()) for i, j in pairs
         ]
         degenerate = P.degenerate or Q.degenerate
-        continuum = any(
-            len({i for i, _ in c}) > 1 or len({j for _, j in c}) > 1 for c in _components(pairs)
-        )
+        shared = len({i for i, _ in pairs}) < len(pairs) or len({j for _, j in pairs}) < len(pairs)
+    # Two extreme equilibria sharing one player's strategy span a segment of equilibria.
+    continuum = bool(shared)
     warnings = []
     if degenerate:
         warnings.append(
@@ -130,30 +130,6 @@ def _completely_labelled(P: Vertices, Q: Vertices) -> list[tuple[int, int]]:
     missing_both = (~P.labels).astype(np.int64) @ (~Q.labels).astype(np.int64).T
     i, j = np.nonzero(missing_both == 0)
     return list(zip(i.tolist(), j.tolist(), strict=True))
-
-
-def _components(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Group equilibrium pairs that share a vertex of either polytope (union-find)."""
-    parent = list(range(len(pairs)))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for side in (0, 1):
-        first: dict[int, int] = {}
-        for k, pair in enumerate(pairs):
-            vertex = pair[side]
-            if vertex in first:
-                parent[find(k)] = find(first[vertex])
-            else:
-                first[vertex] = k
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for k, pair in enumerate(pairs):
-        groups.setdefault(find(k), []).append(pair)
-    return list(groups.values())
 
 
 @register(
