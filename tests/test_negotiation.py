@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import gametheory as gt
-from gametheory.bargaining import (
+from gametheory.analysis.negotiation.bargaining import (
     BargainingError,
     alternating_offers,
     bargain,
@@ -17,8 +17,8 @@ from gametheory.bargaining import (
     pareto_frontier,
     rubinstein,
 )
-from gametheory.repeated import minmax_payoffs, sustain
-from gametheory.whatif import WhatIfError, parameter_change, payoff_change
+from gametheory.analysis.negotiation.repeated import minmax_payoffs, sustain
+from gametheory.analysis.negotiation.whatif import WhatIfError, parameter_change, payoff_change
 
 from .conftest import PAYOFFS, ROOT
 from .test_cli import COMMAND
@@ -318,7 +318,7 @@ def _issues():
 
 
 def test_linked_payoffs_are_the_sum_plus_linkage_terms() -> None:
-    from gametheory.linkage import link
+    from gametheory.analysis.negotiation.linkage import link
 
     magnets, trade = _issues()
     linked = link(
@@ -341,7 +341,7 @@ def test_linking_without_linkage_terms_keeps_equilibria_and_never_lowers_the_nas
     issues' equilibria; and the sum of the separate Nash bargaining points is feasible in the
     linked game, so the linked Nash product (over the linked disagreement point, the sum of
     the separate ones) is at least as large."""
-    from gametheory.linkage import compare_linkage
+    from gametheory.analysis.negotiation.linkage import compare_linkage
 
     magnets, trade = _issues()
     report = compare_linkage(magnets, trade)
@@ -361,7 +361,7 @@ def test_linking_without_linkage_terms_keeps_equilibria_and_never_lowers_the_nas
 
 
 def test_linkage_bad_input() -> None:
-    from gametheory.linkage import link
+    from gametheory.analysis.negotiation.linkage import link
 
     magnets, _trade = _issues()
     with pytest.raises(gt.ScenarioError, match="appears in both"):
@@ -379,7 +379,7 @@ def test_calibration_region_matches_the_closed_form() -> None:
     """With only tariff (0..1.45) and pressure_value (0..20) varying, the US extends the
     deadline iff pressure_value < 1.5 + 4 tariff; that region is 6.38 of the 29 units of area
     (integral of 1.5 + 4t over [0, 1.45]), a share of 0.22."""
-    from gametheory.whatif import WhatIfError, calibrate
+    from gametheory.analysis.negotiation.whatif import WhatIfError, calibrate
 
     sc = gt.load(PAYOFFS / "london_talks_2025.toml")
     result = calibrate(
@@ -401,7 +401,7 @@ def test_variable_threat_game_with_a_straight_frontier() -> None:
     zero-sum game A - B with value v, and the outcome is ((c + v) / 2, (c - v) / 2).
     Battle of the sexes: c = 3, A - B = [[1, 0], [0, -1]] has value 0 (row 1 against column 2),
     so the outcome is (3/2, 3/2) from threats (Bach, Stravinsky)."""
-    from gametheory.bargaining import variable_threat
+    from gametheory.analysis.negotiation.bargaining import variable_threat
 
     bos = gt.load(PAYOFFS / "battle_of_the_sexes.toml").game()
     result = variable_threat(bos)

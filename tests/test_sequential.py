@@ -8,8 +8,13 @@ import subprocess
 import pytest
 
 import gametheory as gt
-from gametheory.commitment import commitment
-from gametheory.sequential import SequentialError, credibility, nash_vs_spe, spe
+from gametheory.analysis.negotiation.commitment import commitment
+from gametheory.analysis.negotiation.sequential import (
+    SequentialError,
+    credibility,
+    nash_vs_spe,
+    spe,
+)
 
 from .conftest import PAYOFFS, ROOT
 from .test_cli import COMMAND

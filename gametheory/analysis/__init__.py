@@ -1,0 +1,1 @@
+"""Analyses built on the model, the solvers and the sweeps (negotiation today)."""

@@ -1,0 +1,43 @@
+"""Reading and writing games and scenarios: TOML scenario files and Gambit ``.nfg`` files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ScenarioError
+from ..model.scenario import Scenario
+from .nfg import dumps_nfg, loads_nfg, read_nfg, write_nfg
+from .toml_scenario import loads_scenario, read_scenario
+
+__all__ = [
+    "dumps_nfg",
+    "load",
+    "loads_nfg",
+    "loads_scenario",
+    "read_nfg",
+    "read_scenario",
+    "write_nfg",
+]
+
+
+def load(path: str | Path) -> Scenario:
+    """Load a scenario from a ``.toml`` scenario file or a Gambit ``.nfg`` file.
+
+    A ``.nfg`` game has no parameters; it is wrapped as a matrix-form scenario so that
+    ``load(path).game()`` works the same way for both.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown file type or any problem inside the file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return read_scenario(path)
+    if suffix == ".nfg":
+        return Scenario.from_game(read_nfg(path), path=str(path))
+    raise ScenarioError(
+        f"unknown file type '{suffix or '(none)'}'; expected a .toml scenario or a Gambit .nfg",
+        file=str(path),
+    )

@@ -1,0 +1,327 @@
+"""A small, whitelisted arithmetic language for payoff expressions.
+
+Scenario files are data, never code. A payoff expression such as::
+
+    defence_need * military_magnets.license - security_cost * ai_chips.relax
+
+is parsed once into a tree of the few node types below and evaluated with numpy, so the same
+expression evaluates over a whole array of parameter values at once. Nothing is ever passed to
+``eval``; Python's parser is used only to tokenise, and any syntax outside the whitelist
+(attribute access other than ``chip.option``, subscripts, lambdas, strings, keyword arguments,
+function calls other than the listed functions) is rejected with a clear message.
+
+The language
+------------
+- numbers (``3``, ``0.55``, ``1e-3``), parameter names, chip indicators ``chip.option``
+  (1 where that option is chosen, else 0);
+- ``+ - * / **``, unary ``-`` and ``+``;
+- comparisons ``< <= > >= == !=`` (giving 1 or 0; chains such as ``0 < x < 1`` are allowed);
+- ``and``, ``or``, ``not`` on such 0/1 values;
+- functions ``min(a, b, ...)``, ``max(a, b, ...)``, ``abs(x)``, ``exp(x)``, ``log(x)``,
+  ``where(cond, a, b)``, and the conditional ``a if cond else b``.
+
+Both branches of ``where`` and ``if``/``else`` are evaluated (they are vectorised), and the
+result is checked: a value that is not finite at the evaluated point (division by zero, log of a
+non-positive number, overflow) raises :class:`~gametheory.errors.ExpressionError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ExpressionError
+
+__all__ = ["Expression", "parse"]
+
+MAX_LENGTH = 10_000
+
+_BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+    ast.Pow: ("**", np.power),
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Lt: np.less,
+    ast.LtE: np.less_equal,
+    ast.Gt: np.greater,
+    ast.GtE: np.greater_equal,
+    ast.Eq: np.equal,
+    ast.NotEq: np.not_equal,
+}
+_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    # name: (min args, max args or None for any)
+    "min": (1, None),
+    "max": (1, None),
+    "abs": (1, 1),
+    "exp": (1, 1),
+    "log": (1, 1),
+    "where": (3, 3),
+}
+
+Value = NDArray[np.float64] | float
+Node = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed payoff expression.
+
+    Use :func:`parse` to build one. ``names`` lists every parameter name and chip indicator
+    (``chip.option``) the expression refers to.
+
+    Examples
+    --------
+    >>> e = parse("defence_need * magnets.license - 2")
+    >>> sorted(e.names)
+    ['defence_need', 'magnets.license']
+    >>> float(e.evaluate({"defence_need": 8.0, "magnets.license": 1.0}))
+    6.0
+    """
+
+    text: str
+    tree: Node
+    names: frozenset[str]
+
+    def check_names(self, known: Iterable[str]) -> None:
+        """Raise :class:`ExpressionError` if the expression uses a name not in ``known``."""
+        known = set(known)
+        unknown = sorted(self.names - known)
+        if unknown:
+            name = unknown[0]
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            listing = ", ".join(sorted(known)) or "(none)"
+            raise ExpressionError(
+                f"unknown name '{name}' in expression '{self.text}'{hint}. Known names: {listing}"
+            )
+
+    def evaluate(self, env: Mapping[str, Value], *, check: bool = True) -> NDArray[np.float64]:
+        """Evaluate with numpy broadcasting; raise if the result is not finite.
+
+        Parameters
+        ----------
+        env
+            Value (scalar or array) of every name in :attr:`names`.
+        check
+            If False, return non-finite values instead of raising (sweeps mark such points).
+
+        Returns
+        -------
+        numpy.ndarray
+            The broadcast result as float64.
+        """
+        problems: list[str] = []
+        with np.errstate(all="ignore"):
+            result = np.asarray(_eval(self.tree, env, problems), dtype=np.float64)
+        if check and not np.all(np.isfinite(result)):
+            reason = "; ".join(dict.fromkeys(problems)) or "overflow or undefined arithmetic"
+            raise ExpressionError(
+                f"expression '{self.text}' is not a finite number at the evaluated point ({reason})"
+            )
+        return result
+
+
+def parse(text: str | float | int) -> Expression:
+    """Parse an expression (or wrap a number) into an :class:`Expression`.
+
+    Raises
+    ------
+    ExpressionError
+        On syntax outside the whitelisted language.
+    """
+    if isinstance(text, bool):
+        raise ExpressionError(f"expected a number or an expression, got the boolean {text}")
+    if isinstance(text, int | float):
+        value = float(text)
+        if not np.isfinite(value):
+            raise ExpressionError(f"expected a finite number, got {text}")
+        return Expression(repr(text), ("num", value), frozenset())
+    if not isinstance(text, str):
+        raise ExpressionError(
+            f"expected a number or an expression string, got {type(text).__name__}"
+        )
+    # Expressions may span lines in a TOML multi-line string; whitespace is not significant.
+    source = " ".join(text.split())
+    if "#" in source:
+        raise ExpressionError(f"'#' is not allowed in expression '{source}' (no comments)")
+    if not source:
+        raise ExpressionError("empty expression; expected a number or an arithmetic expression")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+    try:
+        module = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        column = f" at column {exc.offset}" if exc.offset else ""
+        raise ExpressionError(f"cannot parse expression '{source}'{column}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"expression '{source[:60]}...' is too deeply nested") from None
+    names: set[str] = set()
+    try:
+        tree = _convert(module.body, source, names)
+    except RecursionError:
+        raise ExpressionError(f"expression '{source[:60]}...' is too deeply nested") from None
+    return Expression(source, tree, frozenset(names))
+
+
+def _reject(node: ast.AST, source: str, what: str) -> ExpressionError:
+    fragment = ast.get_source_segment(source, node) or type(node).__name__
+    return ExpressionError(
+        f"'{fragment}' in expression '{source}' is not allowed: {what}. Expressions may use "
+        "numbers, parameter names, chip.option indicators, + - * / **, comparisons, "
+        "and/or/not, min, max, abs, exp, log, where(cond, a, b) and 'a if cond else b'"
+    )
+
+
+def _convert(node: ast.AST, source: str, names: set[str]) -> Node:
+    """Translate a Python AST node into the whitelisted node tuples."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise _reject(node, source, "only numeric constants are allowed")
+        return ("num", float(node.value))
+    if isinstance(node, ast.Name | ast.Attribute) and "__" in ast.unparse(node):
+        raise _reject(node, source, "names with double underscores are not allowed")
+    if isinstance(node, ast.Name):
+        names.add(node.id)
+        return ("name", node.id)
+    if isinstance(node, ast.Attribute):
+        if not isinstance(node.value, ast.Name):
+            raise _reject(node, source, "only 'chip.option' indicators may use a dot")
+        dotted = f"{node.value.id}.{node.attr}"
+        names.add(dotted)
+        return ("name", dotted)
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise _reject(node, source, "unsupported operator")
+        return (
+            "bin",
+            type(node.op),
+            _convert(node.left, source, names),
+            _convert(node.right, source, names),
+        )
+    if isinstance(node, ast.UnaryOp):
+        operand = _convert(node.operand, source, names)
+        if isinstance(node.op, ast.USub):
+            return ("neg", operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.Not):
+            return ("not", operand)
+        raise _reject(node, source, "unsupported unary operator")
+    if isinstance(node, ast.BoolOp):
+        kind = "and" if isinstance(node.op, ast.And) else "or"
+        return (kind, tuple(_convert(v, source, names) for v in node.values))
+    if isinstance(node, ast.Compare):
+        ops = []
+        for op in node.ops:
+            if type(op) not in _COMPARE:
+                raise _reject(node, source, "unsupported comparison")
+            ops.append(type(op))
+        operands = [node.left, *node.comparators]
+        return (
+            "cmp",
+            tuple(ops),
+            tuple(_convert(o, source, names) for o in operands),
+        )
+    if isinstance(node, ast.IfExp):
+        return (
+            "where",
+            _convert(node.test, source, names),
+            _convert(node.body, source, names),
+            _convert(node.orelse, source, names),
+        )
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+            raise _reject(node, source, "unknown function")
+        if node.keywords:
+            raise _reject(node, source, "keyword arguments are not allowed")
+        name = node.func.id
+        low, high = _FUNCTIONS[name]
+        count = len(node.args)
+        if count < low or (high is not None and count > high):
+            expected = str(low) if low == high else f"at least {low}"
+            raise _reject(node, source, f"{name}() takes {expected} argument(s), got {count}")
+        args = tuple(_convert(a, source, names) for a in node.args)
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise _reject(node, source, "starred arguments are not allowed")
+        return ("call", name, args)
+    raise _reject(node, source, f"{type(node).__name__} syntax is not part of the language")
+
+
+def _as_float(value: Any) -> Any:
+    return np.asarray(value, dtype=np.float64)
+
+
+def _eval(node: Node, env: Mapping[str, Value], problems: list[str]) -> Any:
+    kind = node[0]
+    if kind == "num":
+        return node[1]
+    if kind == "name":
+        return env[node[1]]
+    if kind == "neg":
+        return -_as_float(_eval(node[1], env, problems))
+    if kind == "bin":
+        op = node[1]
+        left = _eval(node[2], env, problems)
+        right = _eval(node[3], env, problems)
+        if op is ast.Div and np.any(np.asarray(right) == 0):
+            problems.append("division by zero")
+        if op is ast.Pow:
+            return np.power(_as_float(left), _as_float(right))
+        return _BINARY[op][1](_as_float(left), _as_float(right))
+    if kind == "cmp":
+        values = [_as_float(_eval(o, env, problems)) for o in node[2]]
+        result: Any = 1.0
+        for op, a, b in zip(node[1], values[:-1], values[1:], strict=True):
+            result = np.logical_and(result, _COMPARE[op](a, b))
+        return _as_float(result)
+    if kind == "not":
+        return _as_float(np.logical_not(_eval(node[1], env, problems)))
+    if kind in ("and", "or"):
+        func = np.logical_and if kind == "and" else np.logical_or
+        values = [_eval(v, env, problems) for v in node[1]]
+        acc = values[0]
+        for v in values[1:]:
+            acc = func(acc, v)
+        return _as_float(acc)
+    if kind == "where":
+        cond = _eval(node[1], env, problems)
+        return np.where(
+            np.asarray(cond) != 0, _eval(node[2], env, problems), _eval(node[3], env, problems)
+        )
+    if kind == "call":
+        return _call(node[1], [_eval(a, env, problems) for a in node[2]], problems)
+    raise AssertionError(f"unknown node {kind}")  # pragma: no cover
+
+
+def _call(name: str, args: list[Any], problems: list[str]) -> Any:
+    if name == "min":
+        return _reduce(np.minimum, args)
+    if name == "max":
+        return _reduce(np.maximum, args)
+    if name == "abs":
+        return np.abs(_as_float(args[0]))
+    if name == "exp":
+        return np.exp(_as_float(args[0]))
+    if name == "log":
+        if np.any(_as_float(args[0]) <= 0):
+            problems.append("log of a non-positive number")
+        return np.log(_as_float(args[0]))
+    cond, a, b = args
+    return np.where(np.asarray(cond) != 0, a, b)
+
+
+def _reduce(func: Callable[[Any, Any], Any], args: list[Any]) -> Any:
+    acc = _as_float(args[0])
+    for value in args[1:]:
+        acc = func(acc, _as_float(value))
+    return acc

@@ -1,0 +1,616 @@
+"""Parameterised negotiation scenarios that compile to games.
+
+A :class:`Scenario` holds declared parameters, players, and payoffs written as expressions of the
+parameters (see :mod:`gametheory.model.expr`). Payoffs come in one of two forms:
+
+``matrix``
+    Each player has a list of actions and a nested list of payoff entries (numbers or expression
+    strings), rows for the first player's actions, columns for the second's, deeper nesting for
+    more players; i.e. ``payoffs[p]`` has the shape of the game (see :mod:`gametheory.model.game`).
+
+``chips``
+    Each **chip** is an option a player controls (``ai_chips`` with options ``maintain`` and
+    ``relax``). A player's strategies are all combinations of the chips it holds, labelled by
+    joining option names with ``+`` in the order the chips are declared (``maintain+extend``).
+    Each player's payoff is a single expression over parameters and the 0/1 indicators
+    ``chip.option``.
+
+The model reads no files and knows no solvers: :mod:`gametheory.io` builds scenarios from TOML,
+and :func:`gametheory.solve` solves the games they compile to. Scenarios are immutable; the
+parameter values used are given at compile time (``scenario.game(tariff=0.8)``).
+
+Timing is ``"simultaneous"`` (every chip chosen at once) or, for the chip form,
+``"sequential"``: ``stages`` lists the chips chosen at each stage, and each stage's choices are
+seen by everyone before the next stage. A sequential scenario still compiles to a normal-form
+game (:meth:`Scenario.game`), whose strategies are conditional plans; its subgame-perfect
+equilibria are found by :func:`gametheory.analysis.negotiation.sequential.spe`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import keyword
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import GameTheoryError, ScenarioError
+from ._display import scenario_html
+from ._hooks import provider
+from .expr import Expression, parse
+from .game import Game
+from .stages import normal_form
+
+__all__ = ["TIMINGS", "Chip", "Parameter", "Scenario"]
+
+TIMINGS = ("simultaneous", "sequential")
+
+#: Largest game a scenario may compile to, in payoff entries (players x pure profiles).
+MAX_PAYOFF_ENTRIES = 10_000_000
+
+
+def _check_size(players: Sequence[str], shape: Sequence[int], key: str) -> None:
+    """Refuse a game too large to hold, before any payoff is evaluated."""
+    entries = len(players) * math.prod(shape)
+    if entries > MAX_PAYOFF_ENTRIES:
+        sizes = " x ".join(str(n) for n in shape)
+        raise ScenarioError(
+            f"the game would be {sizes} ({entries:,} payoff entries with {len(players)} "
+            f"players); the limit is {MAX_PAYOFF_ENTRIES:,}. Use fewer chips or actions",
+            key=key,
+        )
+
+
+def _check_identifier(name: str, what: str, key: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ScenarioError(
+            f"{what} name '{name}' must be a plain identifier (letters, digits, underscores, "
+            "not starting with a digit, not a Python keyword) so expressions can refer to it",
+            key=key,
+        )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A declared scenario parameter.
+
+    Parameters
+    ----------
+    name
+        Identifier used in expressions.
+    value
+        Baseline value.
+    min, max
+        Declared range (inclusive); overrides outside it are rejected. ``None`` means unbounded.
+    unit, description, source
+        Documentation shown in tables and reports.
+    """
+
+    name: str
+    value: float
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        key = f"parameters.{self.name}"
+        _check_identifier(self.name, "parameter", key)
+        for attr in ("value", "min", "max"):
+            number = getattr(self, attr)
+            if number is None and attr != "value":
+                continue
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise ScenarioError(f"'{attr}' must be a number, got {number!r}", key=key)
+            if not math.isfinite(number):
+                raise ScenarioError(f"'{attr}' must be a finite number, got {number}", key=key)
+            object.__setattr__(self, attr, float(number))
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ScenarioError(f"min ({self.min}) is greater than max ({self.max})", key=key)
+        self.check(self.value, key=f"{key}.value")
+
+    def check(self, value: float, *, key: str | None = None) -> float:
+        """Return ``value`` as a float if it is finite and inside the declared range."""
+        if not math.isfinite(value):
+            raise ScenarioError(
+                f"parameter '{self.name}' must be a finite number, got {value}", key=key
+            )
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if not low <= value <= high:
+            raise ScenarioError(
+                f"parameter '{self.name}' = {value:g} is outside its declared range "
+                f"[{self.min if self.min is not None else '-inf'}, "
+                f"{self.max if self.max is not None else 'inf'}]",
+                key=key,
+            )
+        return float(value)
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An option one player controls, with its alternatives.
+
+    Parameters
+    ----------
+    name
+        Identifier used in expressions (``ai_chips``).
+    player
+        The player who controls it.
+    options
+        Its alternatives (``("maintain", "relax")``); indicators ``name.option`` are 1 when the
+        option is chosen.
+    description
+        Documentation.
+    """
+
+    name: str
+    player: str
+    options: tuple[str, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        key = f"chips.{self.name}"
+        _check_identifier(self.name, "chip", key)
+        options = tuple(self.options)
+        if len(options) < 2:
+            raise ScenarioError(
+                f"a chip needs at least two options, got {list(options)}", key=f"{key}.options"
+            )
+        for option in options:
+            _check_identifier(option, "chip option", f"{key}.options")
+        if len(set(options)) != len(options):
+            raise ScenarioError(
+                f"options must be unique, got {list(options)}", key=f"{key}.options"
+            )
+        object.__setattr__(self, "options", options)
+
+
+PayoffEntry = Expression | NDArray[np.object_]
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A parameterised game model.
+
+    Build one with :func:`gametheory.load` from a TOML file, with :meth:`from_matrices`, with
+    :meth:`from_chips` or with :meth:`from_game`.
+
+    Parameters
+    ----------
+    title
+        Human-readable title.
+    players
+        Player names in order.
+    actions
+        Each player's strategy labels (for the chip form, derived from the chips).
+    payoffs
+        For the matrix form, per player an object array (the game's shape) of
+        :class:`~gametheory.model.expr.Expression`; for the chip form, per player one expression.
+    parameters
+        Declared parameters by name.
+    chips
+        The chips (chip form only).
+    form
+        ``"matrix"`` or ``"chips"``.
+    timing
+        ``"simultaneous"`` or ``"sequential"`` (chip form only).
+    stages
+        For sequential timing, the chip names chosen at each stage, in order.
+    description, sources, notes, path
+        Documentation and the file it came from (for error messages).
+    """
+
+    title: str
+    players: tuple[str, ...]
+    actions: tuple[tuple[str, ...], ...]
+    payoffs: Mapping[str, PayoffEntry]
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    chips: tuple[Chip, ...] = ()
+    form: str = "matrix"
+    timing: str = "simultaneous"
+    stages: tuple[tuple[str, ...], ...] = ()
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    path: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "payoffs", MappingProxyType(dict(self.payoffs)))
+        if self.timing not in TIMINGS:
+            raise ScenarioError(
+                f"timing '{self.timing}' is not supported; expected one of {list(TIMINGS)}",
+                key="timing",
+            )
+        self._check_stages()
+        if not self.players:
+            raise ScenarioError("a scenario needs at least one player", key="players")
+        missing = [p for p in self.players if p not in self.payoffs]
+        if missing:
+            raise ScenarioError(f"no payoff given for player '{missing[0]}'", key="payoffs")
+        extra = [p for p in self.payoffs if p not in self.players]
+        if extra:
+            raise ScenarioError(
+                f"payoff given for unknown player '{extra[0]}'; players are "
+                f"{', '.join(self.players)}",
+                key=f"payoffs.{extra[0]}",
+            )
+        known = set(self.parameters) | {f"{c.name}.{o}" for c in self.chips for o in c.options}
+        for player, entry in self.payoffs.items():
+            expressions: list[Expression] = (
+                [entry] if isinstance(entry, Expression) else list(entry.flat)  # type: ignore[arg-type]
+            )
+            for expression in expressions:
+                try:
+                    expression.check_names(known)
+                except GameTheoryError as exc:
+                    raise exc.located(key=f"payoffs.{player}") from None
+
+    def _check_stages(self) -> None:
+        stages = tuple(tuple(stage) for stage in self.stages)
+        object.__setattr__(self, "stages", stages)
+        if self.timing == "simultaneous":
+            if stages:
+                raise ScenarioError(
+                    "stages are only used with timing 'sequential'", key="timing.stages"
+                )
+            return
+        if self.form != "chips":
+            raise ScenarioError(
+                "sequential timing needs the chip form (stages list chips)", key="timing"
+            )
+        listed = [c for stage in stages for c in stage]
+        names = [c.name for c in self.chips]
+        unknown = [c for c in listed if c not in names]
+        if unknown:
+            raise ScenarioError(
+                f"stage lists unknown chip '{unknown[0]}'; chips are {', '.join(names)}",
+                key="timing.stages",
+            )
+        twice = {c for c in listed if listed.count(c) > 1}
+        if twice:
+            raise ScenarioError(
+                f"chip '{sorted(twice)[0]}' is in more than one stage", key="timing.stages"
+            )
+        missing = [c for c in names if c not in listed]
+        if missing:
+            raise ScenarioError(f"chip '{missing[0]}' is in no stage", key="timing.stages")
+        if any(not stage for stage in stages) or len(stages) < 2:
+            raise ScenarioError(
+                "sequential timing needs at least two non-empty stages", key="timing.stages"
+            )
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_matrices(
+        cls,
+        players: Mapping[str, Sequence[str]],
+        payoffs: Mapping[str, Any],
+        parameters: Sequence[Parameter] = (),
+        **meta: Any,
+    ) -> Scenario:
+        """Build a matrix-form scenario.
+
+        Parameters
+        ----------
+        players
+            ``{player: [action, ...]}`` in order.
+        payoffs
+            ``{player: nested list}`` of numbers or expression strings, shaped like the game.
+        parameters
+            Declared parameters.
+        **meta
+            ``title``, ``description``, ``sources``, ``notes``, ``timing``, ``path``.
+        """
+        names = tuple(players)
+        actions = tuple(tuple(players[p]) for p in names)
+        for p, acts in zip(names, actions, strict=True):
+            if not acts:
+                raise ScenarioError(
+                    f"player '{p}' has an empty action list; at least one action is required",
+                    key=f"players.{p}.actions",
+                )
+            if len(set(acts)) != len(acts):
+                raise ScenarioError(
+                    f"player '{p}' lists an action twice: {list(acts)}", key=f"players.{p}.actions"
+                )
+        shape = tuple(len(a) for a in actions)
+        _check_size(names, shape, "players")
+        compiled: dict[str, PayoffEntry] = {}
+        for p in names:
+            if p not in payoffs:
+                raise ScenarioError(f"no payoff given for player '{p}'", key="payoffs")
+            compiled[p] = _parse_matrix(payoffs[p], shape, names, actions, f"payoffs.{p}")
+        for p in payoffs:
+            if p not in players:
+                raise ScenarioError(
+                    f"payoff given for unknown player '{p}'; players are {', '.join(names)}",
+                    key=f"payoffs.{p}",
+                )
+        return cls(
+            title=meta.pop("title", ""),
+            players=names,
+            actions=actions,
+            payoffs=compiled,
+            parameters={prm.name: prm for prm in parameters},
+            form="matrix",
+            **meta,
+        )
+
+    @classmethod
+    def from_chips(
+        cls,
+        players: Sequence[str],
+        chips: Sequence[Chip],
+        payoffs: Mapping[str, str | float],
+        parameters: Sequence[Parameter] = (),
+        **meta: Any,
+    ) -> Scenario:
+        """Build a chip-form scenario (see the module docstring)."""
+        names = tuple(players)
+        for chip in chips:
+            if chip.player not in names:
+                raise ScenarioError(
+                    f"chip '{chip.name}' belongs to unknown player '{chip.player}'; players are "
+                    f"{', '.join(names)}",
+                    key=f"chips.{chip.name}.player",
+                )
+        param_names = {prm.name for prm in parameters}
+        for chip in chips:
+            if chip.name in param_names:
+                raise ScenarioError(
+                    f"'{chip.name}' is both a chip and a parameter; names must differ",
+                    key=f"chips.{chip.name}",
+                )
+        _check_size(
+            names,
+            [math.prod(len(c.options) for c in chips if c.player == p) for p in names],
+            "chips",
+        )
+        actions = []
+        for p in names:
+            held = [c for c in chips if c.player == p]
+            if not held:
+                raise ScenarioError(
+                    f"player '{p}' controls no chip, so it would have an empty action list",
+                    key=f"players.{p}",
+                )
+            actions.append(
+                tuple("+".join(combo) for combo in itertools.product(*(c.options for c in held)))
+            )
+        compiled: dict[str, PayoffEntry] = {}
+        for p, text in payoffs.items():
+            try:
+                compiled[p] = parse(text)
+            except GameTheoryError as exc:
+                raise exc.located(key=f"payoffs.{p}") from None
+        return cls(
+            title=meta.pop("title", ""),
+            players=names,
+            actions=tuple(actions),
+            payoffs=compiled,
+            parameters={prm.name: prm for prm in parameters},
+            chips=tuple(chips),
+            form="chips",
+            **meta,
+        )
+
+    @classmethod
+    def from_game(cls, game: Game, **meta: Any) -> Scenario:
+        """Wrap a fixed game as a scenario without parameters."""
+        payoffs = {p: game.payoffs[i].tolist() for i, p in enumerate(game.players)}
+        meta.setdefault("title", game.title)
+        return cls.from_matrices(
+            dict(zip(game.players, game.actions, strict=True)), payoffs, **meta
+        )
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def baseline(self) -> dict[str, float]:
+        """The declared value of every parameter."""
+        return {name: prm.value for name, prm in self.parameters.items()}
+
+    def resolve(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Baseline values with ``overrides`` applied, each checked against its range."""
+        values = self.baseline
+        for name, raw in (overrides or {}).items():
+            if name not in self.parameters:
+                close = difflib.get_close_matches(name, list(self.parameters), n=3)
+                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                declared = ", ".join(self.parameters) or "none"
+                raise ScenarioError(
+                    f"unknown parameter '{name}'{hint} (declared parameters: {declared})",
+                    file=self.path,
+                )
+            try:
+                number = float(raw)
+            except (TypeError, ValueError):
+                raise ScenarioError(
+                    f"parameter '{name}' must be a number, got {raw!r}", file=self.path
+                ) from None
+            try:
+                values[name] = self.parameters[name].check(number)
+            except GameTheoryError as exc:
+                raise exc.located(file=self.path) from None
+        return values
+
+    # ------------------------------------------------------------------ compile
+    def game(self, params: Mapping[str, float] | None = None, **overrides: float) -> Game:
+        """Compile the scenario at one parameter point.
+
+        Parameters
+        ----------
+        params
+            Parameter overrides as a mapping (useful for names that are not identifiers).
+        **overrides
+            Parameter overrides by keyword, e.g. ``tariff=0.8``.
+
+        Returns
+        -------
+        Game
+            The labelled game at that point. For sequential timing, its normal form, whose
+            strategies are conditional plans (see :mod:`gametheory.model.stages`).
+        """
+        values = self.resolve({**(params or {}), **overrides})
+        if self.timing == "sequential":
+            return normal_form(self, values)
+        batch = {name: np.array([v]) for name, v in values.items()}
+        payoffs = self.payoff_tensor(batch)[0]
+        try:
+            return Game(self.players, self.actions, payoffs, self.title)
+        except GameTheoryError as exc:
+            raise exc.located(file=self.path) from None
+
+    def payoff_tensor(
+        self, values: Mapping[str, NDArray[np.float64]], *, check: bool = True
+    ) -> NDArray[np.float64]:
+        """Payoffs for a batch of parameter points, vectorised.
+
+        Parameters
+        ----------
+        values
+            Every parameter's values as a 1-D array of length ``P`` (one per point).
+        check
+            If False, points where a payoff is not finite get NaN/inf instead of an error.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(P, N, n_1, ..., n_N)``: one payoff array per point.
+        """
+        size = max((len(v) for v in values.values()), default=1)
+        shape = tuple(len(a) for a in self.actions)
+        depth = len(shape)
+        env: dict[str, Any] = {
+            name: np.asarray(v, dtype=np.float64).reshape((-1,) + (1,) * depth)
+            for name, v in values.items()
+        }
+        env.update(self._indicators(depth))
+        out = np.empty((size, len(self.players), *shape))
+        for p, player in enumerate(self.players):
+            entry = self.payoffs[player]
+            try:
+                if isinstance(entry, Expression):
+                    out[:, p] = np.broadcast_to(entry.evaluate(env, check=check), (size, *shape))
+                else:
+                    out[:, p] = _evaluate_matrix(entry, env, size, f"payoffs.{player}", check)
+            except GameTheoryError as exc:
+                raise exc.located(file=self.path, key=f"payoffs.{player}") from None
+        return out
+
+    def _indicators(self, depth: int) -> dict[str, NDArray[np.float64]]:
+        """0/1 arrays ``chip.option`` broadcastable over ``(P, n_1, ..., n_N)``."""
+        indicators: dict[str, NDArray[np.float64]] = {}
+        for p, player in enumerate(self.players):
+            held = [c for c in self.chips if c.player == player]
+            combos = list(itertools.product(*(c.options for c in held)))
+            for k, chip in enumerate(held):
+                for option in chip.options:
+                    vec = np.array([1.0 if combo[k] == option else 0.0 for combo in combos])
+                    shape = [1] * (depth + 1)
+                    shape[1 + p] = len(combos)
+                    indicators[f"{chip.name}.{option}"] = vec.reshape(shape)
+        return indicators
+
+    def sweep(self, **kwargs: Any) -> Any:
+        """Solve this scenario over a grid or a sample: see :func:`gametheory.sweeps.sweep`.
+
+        The model does not depend on the sweep machinery: :mod:`gametheory.sweeps` registers
+        itself as the provider when imported (``import gametheory`` does).
+        """
+        return provider("sweep")(self, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle support (read-only mappings are not picklable): rebuild from plain dicts."""
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        fields["parameters"] = dict(self.parameters)
+        fields["payoffs"] = dict(self.payoffs)
+        return (_rebuild_scenario, (fields,))
+
+    def __repr__(self) -> str:
+        shape = "x".join(str(len(a)) for a in self.actions)
+        return (
+            f"<Scenario {self.title!r}: {shape} {self.form} form, "
+            f"{len(self.parameters)} parameters>"
+        )
+
+    def _repr_html_(self) -> str:
+        return scenario_html(self)
+
+
+def _rebuild_scenario(fields: dict[str, Any]) -> Scenario:
+    return Scenario(**fields)
+
+
+def _evaluate_matrix(
+    entry: NDArray[np.object_], env: Mapping[str, Any], size: int, key: str, check: bool = True
+) -> NDArray[np.float64]:
+    """Evaluate a matrix of expressions entry by entry, each over all ``size`` points."""
+    shape = entry.shape
+    result = np.empty((size, *shape))
+    for index in np.ndindex(*shape):
+        expression: Expression = entry[index]  # type: ignore[assignment]
+        position = key + "".join(f"[{i}]" for i in index)
+        try:
+            value = expression.evaluate(env, check=check)
+        except GameTheoryError as exc:
+            raise exc.located(key=position) from None
+        # Parameters have shape (P, 1, ..., 1); keep the point axis only.
+        result[(slice(None), *index)] = np.broadcast_to(value, (size,) + (1,) * len(shape)).reshape(
+            size
+        )
+    return result
+
+
+def _parse_matrix(
+    data: Any,
+    shape: tuple[int, ...],
+    players: tuple[str, ...],
+    actions: tuple[tuple[str, ...], ...],
+    key: str,
+) -> NDArray[np.object_]:
+    """Parse a nested list of numbers/expressions with the exact shape of the game."""
+    out = np.empty(shape, dtype=object)
+    _fill(data, out, (), shape, players, actions, key)
+    return out
+
+
+def _fill(
+    data: Any,
+    out: NDArray[np.object_],
+    index: tuple[int, ...],
+    shape: tuple[int, ...],
+    players: tuple[str, ...],
+    actions: tuple[tuple[str, ...], ...],
+    key: str,
+) -> None:
+    depth = len(index)
+    here = key + "".join(f"[{i}]" for i in index)
+    if depth == len(shape):
+        try:
+            out[index] = parse(data)
+        except GameTheoryError as exc:
+            raise exc.located(key=here) from None
+        return
+    if not isinstance(data, list | tuple):
+        raise ScenarioError(
+            f"expected a list of {shape[depth]} entries (one per action of "
+            f"'{players[depth]}': {', '.join(actions[depth])}), got {data!r}",
+            key=here,
+        )
+    if len(data) != shape[depth]:
+        raise ScenarioError(
+            f"expected {shape[depth]} entries (one per action of '{players[depth]}': "
+            f"{', '.join(actions[depth])}), got {len(data)}",
+            key=here,
+        )
+    for i, item in enumerate(data):
+        _fill(item, out, (*index, i), shape, players, actions, key)

@@ -1,0 +1,57 @@
+"""Pure-strategy equilibria of N-player games."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.game import TIE_TOL, Game
+from .registry import register
+from .result import Candidates
+
+__all__ = ["pure_equilibria", "pure_equilibrium_mask"]
+
+
+def pure_equilibrium_mask(game: Game, tol: float = TIE_TOL) -> np.ndarray:
+    """Boolean array of the game's shape: True where the pure profile is an equilibrium.
+
+    A profile is an equilibrium when no player gains more than ``tol`` times its payoff scale
+    by a unilateral deviation (ties decided at :data:`~gametheory.model.game.TIE_TOL` by default).
+    Vectorised: one maximum along each player's own axis.
+    """
+    mask = np.ones(game.shape, dtype=bool)
+    for p, scale in enumerate(game.scales):
+        own = game.payoffs[p]
+        mask &= own >= own.max(axis=p, keepdims=True) - tol * scale
+    return mask
+
+
+@register(
+    "pure",
+    summary="every pure-strategy equilibrium of an N-player game",
+    two_player_only=False,
+    finds="pure",
+)
+def pure_equilibria(game: Game, *, tol: float) -> Candidates:
+    """Enumerate pure-strategy equilibria by checking every profile at once.
+
+    Returns
+    -------
+    Candidates
+        Every pure equilibrium. ``complete`` is False: mixed equilibria are not sought (a game
+        with no pure equilibrium still has a mixed one, by Nash's theorem).
+
+    Notes
+    -----
+    Cost: ``O(N * prod(n_i))`` operations and memory of one boolean per profile.
+    """
+    mask = pure_equilibrium_mask(game)
+    profiles = []
+    for index in np.argwhere(mask):
+        strategies = []
+        for p, a in enumerate(index):
+            vec = np.zeros(game.shape[p])
+            vec[a] = 1.0
+            strategies.append(vec)
+        profiles.append(tuple(strategies))
+    warning = "only pure-strategy equilibria are sought; mixed equilibria may also exist"
+    return Candidates(profiles, complete=False, warnings=[warning], details={"scope": "pure"})

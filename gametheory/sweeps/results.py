@@ -1,0 +1,252 @@
+"""The :class:`Sweep` result and :func:`sweep`, the entry point for what-if sweeps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ScenarioError
+from ..model.game import DEFAULT_TOL
+from ..model.scenario import Scenario
+from .design import Design, grid_design, sample_design
+from .run import DEFAULT_CHUNK, ChunkStore, check_method, run_chunks, sweep_meta
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Sweep", "sweep"]
+
+
+class Sweep:
+    """The results of a sweep: a tidy table and what can be read from it.
+
+    Attributes
+    ----------
+    scenario, design, method, tol
+        What was solved, and how.
+    path
+        The output file, when the sweep was written to one (the table is then read from it on
+        first use).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        design: Design,
+        method: str,
+        tol: float,
+        *,
+        table: pd.DataFrame | None = None,
+        path: Path | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.design = design
+        self.method = method
+        self.tol = tol
+        self.path = path
+        self._table = table
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per (point, equilibrium); columns in :mod:`gametheory.sweeps.table`."""
+        import pandas as pd
+
+        if self._table is None:
+            if self.path is None:
+                raise ScenarioError("this sweep has no table")
+            if self.path.suffix.lower() == ".parquet":
+                self._table = pd.read_parquet(self.path)
+            else:
+                table = pd.read_csv(self.path)
+                table["outcome"] = table["outcome"].fillna("")
+                self._table = table
+        return self._table
+
+    def point_outcomes(self) -> pd.DataFrame:
+        """One row per point: its parameters, number of equilibria and joint outcome label.
+
+        The joint outcome lists the point's equilibria in order, separated by ``" | "``.
+        """
+        table = self.table
+        params = list(self.design.names)
+        first = table.groupby("point", sort=True).first()
+        joined = table.groupby("point", sort=True)["outcome"].agg(" | ".join)
+        out = first[[*params, "n_equilibria", "complete"]].copy()
+        out["outcome"] = joined.where(first["status"] == "ok", first["status"])
+        return out.reset_index()
+
+    def summary(self) -> pd.DataFrame:
+        """Share of the design where each joint outcome holds, most common first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``outcome``, ``n_equilibria``, ``points``, ``share``.
+        """
+        points = self.point_outcomes()
+        grouped = points.groupby(["outcome", "n_equilibria"], sort=False).size()
+        summary = grouped.rename("points").reset_index()
+        summary["share"] = summary["points"] / len(points)
+        return summary.sort_values(["points", "outcome"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def boundaries(self) -> pd.DataFrame:
+        """Where the set of equilibria changes, along each parameter of a grid.
+
+        For each varied parameter and each pair of neighbouring grid values (the other
+        parameters held fixed) whose joint outcomes differ, one row: the parameter, the two
+        values and their midpoint, the outcomes on each side, and the other parameters' values.
+
+        Raises
+        ------
+        ScenarioError
+            For sampled designs, whose points have no grid neighbours.
+        """
+        import pandas as pd
+
+        if self.design.kind != "grid":
+            raise ScenarioError(
+                "boundaries() needs a grid design; a random sample has no grid neighbours"
+            )
+        points = self.point_outcomes().sort_values("point")
+        shape = tuple(len(a) for a in self.design.axes)
+        codes, labels = pd.factorize(points["outcome"])
+        grid = codes.reshape(shape)
+        rows = []
+        for k, name in enumerate(self.design.names):
+            axis = np.asarray(self.design.axes[k])
+            before = np.take(grid, range(shape[k] - 1), axis=k)
+            after = np.take(grid, range(1, shape[k]), axis=k)
+            for index in np.argwhere(before != after):
+                low, high = axis[index[k]], axis[index[k] + 1]
+                row: dict[str, Any] = {
+                    "parameter": name,
+                    "low": float(low),
+                    "high": float(high),
+                    "at": float((low + high) / 2),
+                    "from_outcome": labels[before[tuple(index)]],
+                    "to_outcome": labels[after[tuple(index)]],
+                }
+                for j, other in enumerate(self.design.names):
+                    if j != k:
+                        row[other] = float(self.design.axes[j][index[j]])
+                rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Sweep of {self.scenario.title!r}: {self.design.kind} design, "
+            f"{self.design.size:,} points, method {self.method}>"
+        )
+
+    def _repr_html_(self) -> str:
+        summary = self.summary().head(10)
+        return str(
+            f"<p>{self.design.kind} design over {', '.join(self.design.names)}: "
+            f"{self.design.size:,} points, method <code>{self.method}</code></p>"
+            + summary.to_html(index=False)
+        )
+
+
+def sweep(
+    scenario: Scenario,
+    *,
+    grid: Mapping[str, Sequence[float] | NDArray[np.float64]] | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    sampling: str = "uniform",
+    params: Sequence[str] | None = None,
+    fixed: Mapping[str, float] | None = None,
+    method: str = "auto",
+    tol: float = DEFAULT_TOL,
+    chunk_size: int = DEFAULT_CHUNK,
+    executor: str = "inline",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
+) -> Sweep:
+    """Solve a scenario at many parameter points.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    grid
+        ``{parameter: values}`` for a full grid (first parameter slowest), or
+    sample
+        a number of random points over the declared ranges (``sampling`` ``"uniform"`` or
+        ``"lhs"``, ``seed``; ``params`` restricts which parameters vary).
+    fixed
+        Values for parameters that do not vary (others stay at their declared values).
+    method
+        ``"auto"`` (batched vertex enumeration for two players, pure equilibria for more),
+        ``"vertex_enumeration"``, ``"pure"``, or any solver name (then run point by point).
+    tol
+        Relative regret tolerance.
+    chunk_size
+        Points per chunk (memory is bounded by a few chunks).
+    executor
+        ``"inline"`` (this process), ``"processes"`` (``workers`` local processes) or ``"dask"``
+        (``scheduler`` address of a running cluster, or a local cluster of ``workers``).
+    out
+        Write results chunk by chunk to this ``.parquet`` or ``.csv`` file (the table is read
+        back from it when used); otherwise the table is kept in memory.
+    resume, overwrite
+        Continue an unfinished sweep at ``out``, or replace what is there.
+    progress
+        Show a progress bar (the notebook widget in Jupyter).
+
+    Returns
+    -------
+    Sweep
+        The tidy table with :meth:`Sweep.summary` and :meth:`Sweep.boundaries`. The table is the
+        same whatever the executor and chunk size.
+    """
+    import pandas as pd
+
+    if (grid is None) == (sample is None):
+        raise ScenarioError("give exactly one of grid=... or sample=...")
+    if scenario.timing != "simultaneous":
+        raise ScenarioError(
+            "sweeps of sequential scenarios are not supported yet; sweep the simultaneous "
+            "version, or call gametheory.analysis.negotiation.sequential.spe at chosen points",
+            file=scenario.path,
+        )
+    check_method(method)
+    if grid is not None:
+        design = grid_design(scenario, grid, fixed)
+    else:
+        design = sample_design(
+            scenario, sample or 0, seed=seed, names=params, method=sampling, fixed=fixed
+        )
+    options: dict[str, Any] = {
+        "method": method,
+        "tol": tol,
+        "chunk_size": chunk_size,
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+        "progress": progress,
+    }
+    n_chunks = -(-design.size // chunk_size)
+    if out is None:
+        frames = dict(run_chunks(scenario, design, **options))
+        table = pd.concat([frames[k] for k in range(n_chunks)], ignore_index=True)
+        return Sweep(scenario, design, method, tol, table=table)
+    store = ChunkStore(
+        out,
+        sweep_meta(scenario, design, method, tol, chunk_size),
+        resume=resume,
+        overwrite=overwrite,
+    )
+    for index, frame in run_chunks(scenario, design, skip=store.done(), **options):
+        store.write(index, frame)
+    return Sweep(scenario, design, method, tol, path=store.finish(n_chunks))

@@ -1,0 +1,376 @@
+"""Running a sweep: chunks, executors, the chunk store and resuming.
+
+A sweep is split into chunks of ``chunk_size`` consecutive points. Each chunk is solved by
+:func:`~gametheory.sweeps.table.solve_chunk` in this process, in worker processes, or on a Dask
+cluster, and its rows are written as one part file as soon as it is done (written to a temporary
+name, then renamed, so a part is either complete or absent). Only a bounded number of chunks is
+in flight, so memory stays bounded whatever the number of points.
+
+When every chunk is done the parts are streamed, in point order, into the output file (Parquet
+or CSV) and the part folder is removed. A sweep that is interrupted (Ctrl-C, a killed worker, a
+crash) leaves its part folder behind; run it again with ``resume=True`` (``--resume``) and it
+solves only the missing chunks. The folder records the design, the scenario's content and the
+solver settings, and a resume with different ones is refused.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ScenarioError
+from ..model.expr import Expression
+from ..model.game import DEFAULT_TOL
+from ..model.scenario import Scenario
+from .design import Design
+from .table import BATCHED_METHODS, solve_chunk
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DEFAULT_CHUNK", "ChunkStore", "run_chunks", "scenario_hash"]
+
+#: Points per chunk unless told otherwise.
+DEFAULT_CHUNK = 20_000
+FORMATS = {".parquet": "parquet", ".csv": "csv"}
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A content hash of what determines the games (players, actions, payoffs, parameters)."""
+    payoffs = {
+        player: entry.text if isinstance(entry, Expression) else [str(e.text) for e in entry.flat]  # type: ignore[attr-defined]
+        for player, entry in scenario.payoffs.items()
+    }
+    content = {
+        "players": scenario.players,
+        "actions": scenario.actions,
+        "payoffs": payoffs,
+        "parameters": {n: [p.value, p.min, p.max] for n, p in scenario.parameters.items()},
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One chunk: its number and point range."""
+
+    index: int
+    start: int
+    stop: int
+
+
+def _tasks(design: Design, chunk_size: int) -> list[Task]:
+    return [
+        Task(k, start, min(start + chunk_size, design.size))
+        for k, start in enumerate(range(0, design.size, chunk_size))
+    ]
+
+
+class ChunkStore:
+    """Part files of an unfinished sweep, and the final output file.
+
+    Parameters
+    ----------
+    out
+        The output file (``.parquet`` or ``.csv``); parts live in ``OUT.parts/``.
+    meta
+        What identifies the sweep (design, scenario hash, method, tolerance, chunk size).
+    resume
+        Continue an unfinished sweep found at ``out``.
+    overwrite
+        Replace an existing output file or unfinished sweep.
+    """
+
+    def __init__(
+        self, out: str | Path, meta: dict[str, Any], *, resume: bool, overwrite: bool
+    ) -> None:
+        self.out = Path(out)
+        suffix = self.out.suffix.lower()
+        if suffix not in FORMATS:
+            raise ScenarioError(
+                f"output must end in .parquet or .csv, got '{self.out.name}'", file=str(self.out)
+            )
+        self.format = FORMATS[suffix]
+        if self.format == "parquet":
+            _require_pyarrow()
+        self.parts = self.out.with_name(self.out.name + ".parts")
+        self.meta_file = self.parts / "sweep.json"
+        if overwrite:
+            shutil.rmtree(self.parts, ignore_errors=True)
+            self.out.unlink(missing_ok=True)
+        if self.parts.exists():
+            if not resume:
+                raise ScenarioError(
+                    f"an unfinished sweep is stored in {self.parts}; run again with --resume to "
+                    "continue it, or --overwrite to start again",
+                    file=str(self.out),
+                )
+            stored = json.loads(self.meta_file.read_text())
+            if stored != meta:
+                changed = sorted(k for k in meta if stored.get(k) != meta[k])
+                raise ScenarioError(
+                    "cannot resume: the unfinished sweep was started with a different "
+                    f"{', '.join(changed)}; use --overwrite to start again",
+                    file=str(self.out),
+                )
+        elif self.out.exists():
+            raise ScenarioError(
+                "output file already exists; use --overwrite to replace it", file=str(self.out)
+            )
+        else:
+            self.parts.mkdir(parents=True)
+            self.meta_file.write_text(json.dumps(meta, sort_keys=True))
+
+    def _part(self, index: int) -> Path:
+        return self.parts / f"chunk-{index:06d}.{self.format}"
+
+    def done(self) -> set[int]:
+        """Chunk numbers already stored."""
+        return {int(p.stem.split("-")[1]) for p in self.parts.glob(f"chunk-*.{self.format}")}
+
+    def write(self, index: int, frame: pd.DataFrame) -> None:
+        """Store one chunk atomically (temporary file, then rename)."""
+        final = self._part(index)
+        temporary = final.with_name(f".{final.name}.tmp")
+        if self.format == "parquet":
+            frame.to_parquet(temporary, index=False)
+        else:
+            frame.to_csv(temporary, index=False)
+        os.replace(temporary, final)
+
+    def finish(self, n_chunks: int) -> Path:
+        """Stream every part, in order, into the output file; remove the parts."""
+        parts = [self._part(k) for k in range(n_chunks)]
+        missing = [p.name for p in parts if not p.exists()]
+        if missing:
+            raise ScenarioError(
+                f"cannot finish: {len(missing)} chunk(s) missing", file=str(self.out)
+            )
+        temporary = self.out.with_name(f".{self.out.name}.tmp")
+        if self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            writer = None
+            try:
+                for part in parts:
+                    table = pq.read_table(part)
+                    if writer is None:
+                        writer = pq.ParquetWriter(temporary, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+            finally:
+                if writer is not None:
+                    writer.close()
+        else:
+            with temporary.open("wb") as sink:
+                for k, part in enumerate(parts):
+                    with part.open("rb") as source:
+                        if k:
+                            source.readline()  # header already written
+                        shutil.copyfileobj(source, sink)
+        os.replace(temporary, self.out)
+        shutil.rmtree(self.parts)
+        return self.out
+
+
+def _require_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise ScenarioError(
+            "writing Parquet needs pyarrow: pip install 'gametheory[parquet]', or use a .csv output"
+        ) from None
+
+
+def run_chunks(
+    scenario: Scenario,
+    design: Design,
+    *,
+    method: str = "auto",
+    tol: float = DEFAULT_TOL,
+    chunk_size: int = DEFAULT_CHUNK,
+    executor: str = "inline",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    skip: set[int] | None = None,
+    progress: bool = True,
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Solve the chunks of a design (except ``skip``), yielding ``(chunk number, rows)``.
+
+    Chunks may arrive out of order from parallel executors; their numbers say where they go.
+    """
+    if not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ScenarioError(f"chunk size must be a positive whole number, got {chunk_size!r}")
+    tasks = [t for t in _tasks(design, chunk_size) if t.index not in (skip or set())]
+    bar = _progress(design.size, sum(t.stop - t.start for t in tasks), progress)
+    try:
+        if executor == "inline":
+            for task in tasks:
+                frame = solve_chunk(scenario, design, task.start, task.stop, method, tol)
+                bar.update(task.stop - task.start)
+                yield task.index, frame
+        elif executor == "processes":
+            yield from _bounded(
+                cf.ProcessPoolExecutor(max_workers=workers),
+                scenario,
+                design,
+                tasks,
+                method,
+                tol,
+                bar,
+            )
+        elif executor == "dask":
+            yield from _dask(scenario, design, tasks, method, tol, bar, workers, scheduler)
+        else:
+            raise ScenarioError(
+                f"unknown executor '{executor}'; expected 'inline', 'processes' or 'dask'"
+            )
+    finally:
+        bar.close()
+
+
+class _NoProgress:
+    """Stands in for a progress bar when none is wanted (and avoids importing tqdm.auto)."""
+
+    def update(self, count: int) -> None:
+        del count
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, todo: int, enabled: bool) -> Any:
+    if not enabled:
+        return _NoProgress()
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total,
+        initial=total - todo,
+        unit="pt",
+        disable=not enabled,
+        desc="sweep",
+        smoothing=0.1,
+    )
+
+
+def _bounded(
+    pool: cf.Executor,
+    scenario: Scenario,
+    design: Design,
+    tasks: list[Task],
+    method: str,
+    tol: float,
+    bar: Any,
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Run tasks on a pool with at most twice the worker count in flight."""
+    limit = 2 * max(1, getattr(pool, "_max_workers", 2))
+    pending: dict[cf.Future[pd.DataFrame], Task] = {}
+    queue = iter(tasks)
+    try:
+        while True:
+            while len(pending) < limit:
+                task = next(queue, None)
+                if task is None:
+                    break
+                future = pool.submit(
+                    solve_chunk, scenario, design, task.start, task.stop, method, tol
+                )
+                pending[future] = task
+            if not pending:
+                break
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                task = pending.pop(future)
+                frame = future.result()
+                bar.update(task.stop - task.start)
+                yield task.index, frame
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask(
+    scenario: Scenario,
+    design: Design,
+    tasks: list[Task],
+    method: str,
+    tol: float,
+    bar: Any,
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ScenarioError(
+            "the Dask executor needs dask.distributed: pip install 'gametheory[dask]'"
+        ) from None
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        limit = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 2)
+        scenario_f, design_f = client.scatter([scenario, design], broadcast=True)
+        queue = iter(tasks)
+        running = as_completed()
+        owner: dict[Any, Task] = {}
+
+        def submit() -> bool:
+            task = next(queue, None)
+            if task is None:
+                return False
+            future = client.submit(
+                solve_chunk, scenario_f, design_f, task.start, task.stop, method, tol, pure=False
+            )
+            owner[future.key] = task
+            running.add(future)
+            return True
+
+        for _ in range(limit):
+            if not submit():
+                break
+        for future in running:
+            task = owner.pop(future.key)
+            frame = future.result()
+            bar.update(task.stop - task.start)
+            submit()
+            yield task.index, frame
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def sweep_meta(
+    scenario: Scenario, design: Design, method: str, tol: float, chunk_size: int
+) -> dict[str, Any]:
+    """What identifies a sweep for resuming."""
+    return {
+        "design": design.to_dict(),
+        "scenario": scenario_hash(scenario),
+        "method": method,
+        "tol": tol,
+        "chunk_size": chunk_size,
+    }
+
+
+def check_method(method: str) -> None:
+    """Refuse an unknown method before any work starts."""
+    from ..solvers.registry import methods
+
+    if method not in BATCHED_METHODS and method not in methods():
+        names = ", ".join(["auto", *sorted(methods())])
+        raise ScenarioError(f"unknown method '{method}'; available methods: {names}")
