@@ -106,3 +106,41 @@ def test_removing_dominated_actions_first_changes_no_equilibrium() -> None:
     # Prisoner's dilemma: Quiet is strictly dominated for both.
     rows, cols = dominance_masks(np.array([[[2.0, 0], [3, 1]]]), np.array([[[2.0, 3], [0, 1]]]))
     assert rows.tolist() == [[False, True]] and cols.tolist() == [[False, True]]
+
+
+def _iterated_strict_dominance(a, b):
+    """Iterated removal of pure actions strictly dominated by a pure action, from the
+    definition (Osborne and Rubinstein 1994, def. 60.2), one game at a time."""
+    rows, cols = list(range(a.shape[0])), list(range(a.shape[1]))
+    while True:
+        dead_r = [
+            r for r in rows if any(all(a[s, c] > a[r, c] for c in cols) for s in rows if s != r)
+        ]
+        dead_c = [
+            c for c in cols if any(all(b[r, d] > b[r, c] for r in rows) for d in cols if d != c)
+        ]
+        if not dead_r and not dead_c:
+            return rows, cols
+        rows = [r for r in rows if r not in dead_r]
+        cols = [c for c in cols if c not in dead_c]
+
+
+def test_batched_dominance_matches_the_definition_on_tie_heavy_games():
+    from gametheory.solvers.batch import dominance_masks
+
+    rng = np.random.default_rng(8)
+    A = rng.integers(0, 4, size=(1500, 5, 3)).astype(float)
+    B = rng.integers(0, 4, size=(1500, 5, 3)).astype(float)
+    rows, cols = dominance_masks(A, B)
+    for g in range(len(A)):
+        expected_rows, expected_cols = _iterated_strict_dominance(A[g], B[g])
+        assert list(np.flatnonzero(rows[g])) == expected_rows
+        assert list(np.flatnonzero(cols[g])) == expected_cols
+
+
+def test_joint_outcomes_join_each_points_equilibria_in_order():
+    from gametheory.sweeps.results import joint_outcomes
+
+    points = np.array([2, 0, 0, 1, 2, 2])
+    labels = np.array(["x", "a", "b", "a", "y", "z"], dtype=object)
+    assert joint_outcomes(points, labels).tolist() == ["a | b", "a", "x | y | z"]

@@ -345,18 +345,42 @@ def dominance_masks(
     G, m, n = A.shape
     rows = np.ones((G, m), dtype=bool)
     cols = np.ones((G, n), dtype=bool)
-    eps_a = (TIE_TOL * _ranges(A))[:, None, None, None]
-    eps_b = (TIE_TOL * _ranges(B))[:, None, None, None]
-    while True:
-        # better[g, r2, r, c]: row r2 beats row r at column c (dead columns count as beaten).
-        better = (A[:, :, None, :] > A[:, None, :, :] + eps_a) | ~cols[:, None, None, :]
-        row_dominated = (better.all(axis=3) & rows[:, :, None]).any(axis=1) & rows
-        better = (B[:, :, :, None] > B[:, :, None, :] + eps_b) | ~rows[:, :, None, None]
-        col_dominated = (better.all(axis=1) & cols[:, :, None]).any(axis=1) & cols
-        if not row_dominated.any() and not col_dominated.any():
-            return rows, cols
-        rows &= ~row_dominated
-        cols &= ~col_dominated
+    eps_a = (TIE_TOL * _ranges(A))[:, None, None]
+    eps_b = (TIE_TOL * _ranges(B))[:, None, None]
+    active = np.arange(G)  # games in which the last round removed something
+    while len(active):
+        a, b, r, c = A[active], B[active], rows[active], cols[active]
+        ea, eb = eps_a[active], eps_b[active]
+        # beats[g, r2, r]: row r2 beats row r at every live column (one column at a time:
+        # elementwise ANDs over whole arrays are much faster than a reduction over a short axis).
+        beats = np.ones((len(active), m, m), dtype=bool)
+        for j in range(n):
+            beats &= (a[:, :, None, j] > a[:, None, :, j] + ea) | ~c[:, j, None, None]
+        row_dominated = (beats & r[:, :, None]).any(axis=1) & r
+        beats = np.ones((len(active), n, n), dtype=bool)
+        for i in range(m):
+            beats &= (b[:, i, :, None] > b[:, i, None, :] + eb) | ~r[:, i, None, None]
+        col_dominated = (beats & c[:, :, None]).any(axis=1) & c
+        rows[active] = r & ~row_dominated
+        cols[active] = c & ~col_dominated
+        changed = row_dominated.any(axis=1) | col_dominated.any(axis=1)
+        active = active[changed]
+    return rows, cols
+
+
+def _pattern_groups(masks: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+    """The distinct rows of a boolean matrix and, for each row, the index of its pattern.
+
+    Rows of up to 62 columns are packed into integers first, which makes the grouping a 1-D
+    ``unique`` instead of a lexicographic sort of rows.
+    """
+    if masks.shape[1] <= 62:
+        weights = np.left_shift(np.int64(1), np.arange(masks.shape[1], dtype=np.int64))
+        keys = masks.astype(np.int64) @ weights
+        _, first, group = np.unique(keys, return_index=True, return_inverse=True)
+        return masks[first], group.reshape(-1)
+    patterns, group = np.unique(masks, axis=0, return_inverse=True)
+    return patterns, group.reshape(-1)
 
 
 def bimatrix_batch_reduced(
@@ -372,8 +396,7 @@ def bimatrix_batch_reduced(
     B = np.asarray(B, dtype=np.float64)
     G, m, n = A.shape
     rows, cols = dominance_masks(A, B)
-    patterns, group = np.unique(np.hstack([rows, cols]), axis=0, return_inverse=True)
-    group = group.reshape(-1)
+    patterns, group = _pattern_groups(np.hstack([rows, cols]))
     parts = []
     for k, pattern in enumerate(patterns):
         games = np.nonzero(group == k)[0]

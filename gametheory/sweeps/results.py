@@ -74,9 +74,9 @@ class Sweep:
         table = self.table
         params = list(self.design.names)
         first = table.groupby("point", sort=True).first()
-        joined = table.groupby("point", sort=True)["outcome"].agg(" | ".join)
+        joined = joint_outcomes(table["point"].to_numpy(), table["outcome"].to_numpy(dtype=object))
         out = first[[*params, "n_equilibria", "complete"]].copy()
-        out["outcome"] = joined.where(first["status"] == "ok", first["status"])
+        out["outcome"] = np.where(first["status"] == "ok", joined, first["status"])
         return out.reset_index()
 
     def summary(self) -> pd.DataFrame:
@@ -250,3 +250,33 @@ def sweep(
     for index, frame in run_chunks(scenario, design, skip=store.done(), **options):
         store.write(index, frame)
     return Sweep(scenario, design, method, tol, path=store.finish(n_chunks))
+
+
+def joint_outcomes(points: NDArray[np.int64], outcomes: NDArray[np.object_]) -> NDArray[np.object_]:
+    """The joint outcome label of each point, in increasing point order.
+
+    ``points`` and ``outcomes`` are the table's columns (one row per point and equilibrium, the
+    rows of a point in equilibrium order). Labels are joined once per distinct combination,
+    not once per point, so a million points cost a few array operations.
+
+    >>> joint_outcomes(np.array([0, 1, 1, 2]), np.array(["a", "b", "c", "a"], dtype=object))
+    array(['a', 'b | c', 'a'], dtype=object)
+    """
+    order = np.argsort(points, kind="stable")
+    points, outcomes = points[order], outcomes[order]
+    codes, labels = _factorize(outcomes)
+    _, starts, counts = np.unique(points, return_index=True, return_counts=True)
+    width = int(counts.max()) if len(counts) else 0
+    matrix = np.full((len(starts), width), -1, dtype=np.int64)
+    rank = np.arange(len(points)) - np.repeat(starts, counts)
+    matrix[np.repeat(np.arange(len(starts)), counts), rank] = codes
+    combos, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    names = np.array(
+        [" | ".join(labels[c] for c in combo if c >= 0) for combo in combos], dtype=object
+    )
+    return names[inverse.reshape(-1)]
+
+
+def _factorize(values: NDArray[np.object_]) -> tuple[NDArray[np.int64], list[str]]:
+    labels, codes = np.unique(values.astype(str), return_inverse=True)
+    return codes.reshape(-1).astype(np.int64), [str(x) for x in labels]
