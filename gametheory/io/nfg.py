@@ -14,8 +14,8 @@ Games are written in the payoff version with strategy names, which Gambit reads 
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -23,8 +23,20 @@ import numpy as np
 
 from ..errors import GameTheoryError, ScenarioError
 from ..model.game import Game
+from ._files import read_text_limited
 
-__all__ = ["dumps_nfg", "loads_nfg", "read_nfg", "write_nfg"]
+__all__ = ["MAX_FILE_BYTES", "MAX_PLAYERS", "MAX_PROFILES", "dumps_nfg", "loads_nfg", "read_nfg"]
+__all__ += ["write_nfg"]
+
+#: Files larger than this are refused without being read whole (about 5 million payoffs).
+MAX_FILE_BYTES = 64_000_000
+#: Most players and pure profiles a file may declare; checked before anything is allocated.
+MAX_PLAYERS = 64
+MAX_PROFILES = 10_000_000
+_SEPARATORS = re.compile(r"[\s,]+")
+#: Characters that make a word something other than a plain decimal number for the fast path
+#: (rationals, quotes, braces, hex, underscores, names such as inf and nan).
+_NOT_PLAIN = re.compile(r"[^0-9eE.+\-\s,]")
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -38,106 +50,168 @@ _TOKEN = re.compile(
 
 
 class _Tokens:
-    """A stream of tokens with line numbers, for error messages."""
+    """A lazy stream of tokens with line numbers, for error messages.
+
+    Tokens are scanned on demand, so the payoff body of a large file is never turned into a list
+    of tokens: :meth:`rest` hands it over as text for the fast path.
+    """
 
     def __init__(self, text: str, source: str) -> None:
         self.source = source
-        self.items: list[tuple[str, str, int]] = list(self._scan(text))
-        self.pos = 0
+        self.text = text
+        self.index = 0  # where scanning resumes
+        self.line = 1
+        self.last_line: int | None = None
+        self.lookahead: tuple[str, str, int] | None = None
 
-    def _scan(self, text: str) -> Iterator[tuple[str, str, int]]:
-        index = 0
-        line = 1
+    def _scan(self) -> tuple[str, str, int] | None:
         while True:
-            match = _TOKEN.match(text, index)
-            if not match or match.end() == index:
-                rest = text[index:]
+            match = _TOKEN.match(self.text, self.index)
+            if not match or match.end() == self.index:
+                rest = self.text[self.index :]
                 if rest.strip():
-                    line += rest[: len(rest) - len(rest.lstrip())].count("\n")
+                    line = self.line + rest[: len(rest) - len(rest.lstrip())].count("\n")
                     raise ScenarioError(
                         f"unexpected text {rest.strip()[:20]!r}", file=self.source, line=line
                     )
-                return
-            line += text[index : match.start(match.lastgroup or 0)].count("\n")
+                return None
+            self.line += self.text[self.index : match.start(match.lastgroup or 0)].count("\n")
             kind = match.lastgroup or ""
             value = match.group(kind)
+            token = (kind, value, self.line)
+            self.line += value.count("\n")
+            self.index = match.end()
             if kind != "comma":
-                yield kind, value, line
-            line += value.count("\n")
-            index = match.end()
+                return token
 
     def error(self, expected: str) -> ScenarioError:
-        if self.pos < len(self.items):
-            _, value, line = self.items[self.pos]
+        item = self._peek_item()
+        if item is not None:
+            _, value, line = item
             return ScenarioError(
                 f"expected {expected}, found {value[:30]!r}", file=self.source, line=line
             )
-        last = self.items[-1][2] if self.items else None
         return ScenarioError(
-            f"expected {expected}, found the end of the file", file=self.source, line=last
+            f"expected {expected}, found the end of the file", file=self.source, line=self.line
         )
 
+    def _peek_item(self) -> tuple[str, str, int] | None:
+        if self.lookahead is None:
+            self.lookahead = self._scan()
+        return self.lookahead
+
     def peek(self) -> tuple[str, str] | None:
-        if self.pos < len(self.items):
-            kind, value, _ = self.items[self.pos]
-            return kind, value
-        return None
+        item = self._peek_item()
+        return None if item is None else (item[0], item[1])
 
     def take(self, kind: str, expected: str, value: str | None = None) -> str:
-        item = self.peek()
+        item = self._peek_item()
         if item is None or item[0] != kind or (value is not None and item[1] != value):
             raise self.error(expected)
-        self.pos += 1
+        self.lookahead = None
+        self.last_line = item[2]
         return item[1]
 
     def string(self, expected: str) -> str:
         raw = self.take("string", expected)
         return re.sub(r"\\(.)", r"\1", raw[1:-1])
 
-    def number(self, expected: str) -> Fraction:
-        word = self.take("word", expected)
-        try:
-            return Fraction(word)
-        except (ValueError, ZeroDivisionError):
-            self.pos -= 1
-            raise self.error(expected) from None
+    def number(self, expected: str) -> float:
+        """A payoff: an integer, decimal or rational, as a float within float64's range."""
+        item = self._peek_item()
+        if item is None or item[0] != "word":
+            raise self.error(expected)
+        value = _parse_number(item[1])
+        if value is None:
+            raise self.error(expected)
+        if not math.isfinite(value):
+            raise ScenarioError(
+                f"{expected} is {item[1][:30]!r}, outside the range of a 64-bit float "
+                "(magnitudes up to about 1.8e308)",
+                file=self.source,
+                line=item[2],
+            )
+        self.take("word", expected)
+        return value
+
+    def count(self, expected: str, limit: int, low: int = 1) -> int:
+        """A whole number from ``low`` to ``limit`` (a strategy count or an outcome number)."""
+        item = self._peek_item()
+        word = item[1] if item is not None and item[0] == "word" else ""
+        if not re.fullmatch(r"\+?\d{1,19}", word) or not low <= int(word) <= limit:
+            raise self.error(f"{expected} (a whole number from {low} to {limit:,})")
+        self.take("word", expected)
+        return int(word)
 
     def at(self, kind: str, value: str | None = None) -> bool:
-        item = self.peek()
+        item = self._peek_item()
         return item is not None and item[0] == kind and (value is None or item[1] == value)
+
+    def rest(self) -> tuple[str, int]:
+        """The unscanned text (after any token already peeked) and its starting line."""
+        if self.lookahead is not None:
+            _, value, line = self.lookahead
+            self.lookahead = None
+            return value + self.text[self.index :], line
+        return self.text[self.index :], self.line
+
+
+#: Largest exponent or digit count accepted in a number before converting it (beyond float64
+#: either way; refusing early keeps exact arithmetic on a number like 1e999999999 from hanging).
+_MAX_DIGITS = 400
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE]([+-]?\d+))?")
+_RATIONAL = re.compile(r"[+-]?\d+/\d+")
+
+
+def _parse_number(word: str) -> float | None:
+    """A number token as a float (inf when out of range); None when it is not a number."""
+    if len(word) > _MAX_DIGITS + 10:
+        return math.inf if re.fullmatch(r"[+-]?[\d.eE+-]+", word) else None
+    match = _DECIMAL.fullmatch(word)
+    if match:
+        exponent = match.group(3)
+        if exponent is not None and len(exponent.lstrip("+-0")) > 4:
+            return math.inf if not exponent.startswith("-") else 0.0
+        try:
+            return float(word)
+        except OverflowError:  # pragma: no cover - float() returns inf for decimals
+            return math.inf
+    if _RATIONAL.fullmatch(word):
+        try:
+            return float(Fraction(word))
+        except ZeroDivisionError:
+            return None
+        except OverflowError:
+            return math.inf
+    return None
 
 
 def read_nfg(path: str | Path) -> Game:
     """Read a Gambit ``.nfg`` file (payoff or outcome version) into a :class:`Game`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("is not UTF-8 text", file=str(path)) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    text = read_text_limited(path, MAX_FILE_BYTES, "a Gambit strategic-form file (.nfg)")
     return loads_nfg(text, source=str(path))
 
 
 def loads_nfg(text: str, *, source: str = "<string>") -> Game:
-    """Parse the text of a Gambit ``.nfg`` file."""
+    """Parse the text of a Gambit ``.nfg`` file.
+
+    Limits, checked before anything is allocated: at most :data:`MAX_PLAYERS` players and
+    :data:`MAX_PROFILES` pure profiles; numbers within float64's range. A payoff list of plain
+    numbers (the usual case) is converted in one vectorised step.
+    """
     tokens = _Tokens(text, source)
     tokens.take("word", "'NFG' at the start of a Gambit strategic-form file", "NFG")
     tokens.take("word", "version number 1", "1")
     tokens.take("word", "'R' (or 'D') after the version", None)
     title = tokens.string("the game title in double quotes")
-    players = _string_list(tokens, "the list of player names")
+    players = _string_list(tokens, "the list of player names", MAX_PLAYERS)
     if not players:
         raise tokens.error("at least one player")
     actions = _strategies(tokens, players)
     if tokens.at("string"):
         tokens.string("a comment")
     shape = tuple(len(a) for a in actions)
-    count = int(np.prod(shape))
-    if count > 10_000_000:
-        raise ScenarioError(f"game has {count:,} profiles; the limit is 10,000,000", file=source)
+    count = math.prod(shape)
     if tokens.at("brace", "{"):
         payoffs = _outcome_payoffs(tokens, len(players), count)
     else:
@@ -154,29 +228,38 @@ def loads_nfg(text: str, *, source: str = "<string>") -> Game:
         raise ScenarioError(exc.message, file=source) from None
 
 
-def _string_list(tokens: _Tokens, what: str) -> list[str]:
+def _string_list(tokens: _Tokens, what: str, limit: int) -> list[str]:
     tokens.take("brace", f"'{{' opening {what}", "{")
-    items = []
+    items: list[str] = []
     while tokens.at("string"):
+        if len(items) == limit:
+            raise tokens.error(f"'}}' closing {what} (at most {limit:,} entries)")
         items.append(tokens.string(what))
     tokens.take("brace", f"'}}' closing {what}", "}")
     return items
 
 
 def _strategies(tokens: _Tokens, players: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Strategy names (or counts) for each player, refusing more than MAX_PROFILES profiles.
+
+    The running product is checked after every player, in Python integers, so neither a huge
+    count nor many players can overflow it or allocate names first.
+    """
     tokens.take("brace", "'{' opening the strategy list", "{")
     actions: list[tuple[str, ...]] = []
+    profiles = 1
     for player in players:
+        room = MAX_PROFILES // profiles
         if tokens.at("brace", "{"):
-            names = _string_list(tokens, f"the strategy names of '{player}'")
+            names = _string_list(tokens, f"the strategy names of '{player}'", room)
         else:
-            n = tokens.number(f"the number of strategies of '{player}'")
-            if n.denominator != 1 or n < 1:
-                tokens.pos -= 1
-                raise tokens.error(f"a positive whole number of strategies for '{player}'")
-            names = [str(i + 1) for i in range(int(n))]
+            what = f"the number of strategies of '{player}'"
+            if tokens.at("word") and _too_many(tokens.peek(), room):
+                raise _size_error(tokens, profiles, player)
+            names = [str(i + 1) for i in range(tokens.count(what, room))]
         if not names:
             raise tokens.error(f"at least one strategy for '{player}'")
+        profiles *= len(names)
         if len(set(names)) != len(names) or "" in names:
             names = [name or str(i + 1) for i, name in enumerate(names)]
             if len(set(names)) != len(names):
@@ -186,40 +269,81 @@ def _strategies(tokens: _Tokens, players: list[str]) -> tuple[tuple[str, ...], .
     return tuple(actions)
 
 
+def _too_many(item: tuple[str, str] | None, room: int) -> bool:
+    word = item[1] if item else ""
+    return bool(re.fullmatch(r"\+?\d+", word)) and (len(word) > 19 or int(word) > room)
+
+
+def _size_error(tokens: _Tokens, profiles: int, player: str) -> ScenarioError:
+    item = tokens.peek()
+    before = f", with the {profiles:,} profiles of the players before," if profiles > 1 else ""
+    return ScenarioError(
+        f"'{player}' would have {item[1] if item else '?'} strategies, which{before} makes "
+        f"more than {MAX_PROFILES:,} pure profiles, the limit",
+        file=tokens.source,
+        line=tokens.line,
+    )
+
+
 def _listed_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
+    """The payoff version's list: one vectorised conversion when every entry is a plain number."""
+    needed = count * n_players
+    fast = _plain_numbers(tokens, needed)
+    if fast is not None:
+        return fast.reshape(count, n_players)
     values = np.empty((count, n_players))
     for k in range(count):
         for p in range(n_players):
-            values[k, p] = float(
-                tokens.number(f"payoff {k * n_players + p + 1} of {count * n_players}")
-            )
+            values[k, p] = tokens.number(f"payoff {k * n_players + p + 1} of {needed}")
     return values
+
+
+def _plain_numbers(tokens: _Tokens, needed: int) -> np.ndarray | None:
+    """The rest of the file as ``needed`` finite plain numbers, or None (then parse slowly).
+
+    Consumes the tokens only on success; anything unusual (a rational, a brace, a number out of
+    range, too few or too many entries) is left to the token-by-token path, which says where.
+    """
+    saved = (tokens.index, tokens.line, tokens.lookahead)
+    rest, _ = tokens.rest()
+    words = _SEPARATORS.split(rest.strip()) if rest.strip() else []
+    if len(words) == needed and not _NOT_PLAIN.search(rest):
+        try:
+            values = np.array(words, dtype=np.float64)
+        except ValueError:
+            values = None
+        if values is not None and np.isfinite(values).all():
+            tokens.index, tokens.lookahead = len(tokens.text), None
+            return values
+    tokens.index, tokens.line, tokens.lookahead = saved
+    return None
 
 
 def _outcome_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
     tokens.take("brace", "'{' opening the outcome list", "{")
     outcomes = [np.zeros(n_players)]  # outcome 0 is the null outcome
     while tokens.at("brace", "{"):
+        if len(outcomes) > MAX_PROFILES:
+            raise tokens.error(f"'}}' closing the outcome list (at most {MAX_PROFILES:,})")
         tokens.take("brace", "'{'", "{")
         tokens.string("the outcome's name in double quotes")
         outcomes.append(
             np.array(
                 [
-                    float(tokens.number(f"payoff of player {p + 1} in outcome {len(outcomes)}"))
+                    tokens.number(f"payoff of player {p + 1} in outcome {len(outcomes)}")
                     for p in range(n_players)
                 ]
             )
         )
         tokens.take("brace", f"'}}' closing outcome {len(outcomes) - 1}", "}")
     tokens.take("brace", "'}' closing the outcome list", "}")
-    values = np.empty((count, n_players))
+    table = np.array(outcomes)
+    numbers = np.empty(count, dtype=np.int64)
     for k in range(count):
-        number = tokens.number(f"the outcome number of profile {k + 1} of {count}")
-        if number.denominator != 1 or not 0 <= number < len(outcomes):
-            tokens.pos -= 1
-            raise tokens.error(f"an outcome number between 0 and {len(outcomes) - 1}")
-        values[k] = outcomes[int(number)]
-    return values
+        numbers[k] = tokens.count(
+            f"the outcome number of profile {k + 1} of {count}", len(outcomes) - 1, low=0
+        )
+    return table[numbers]
 
 
 def _quote(text: str) -> str:

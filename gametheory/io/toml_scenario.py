@@ -18,11 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import GameTheoryError, ScenarioError
 from ..model.scenario import Chip, Parameter, Scenario
+from ._files import read_text_limited
 
-__all__ = ["MAX_FILE_BYTES", "loads_scenario", "read_scenario"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "loads_scenario", "read_scenario"]
 
 #: Scenario files larger than this are refused before parsing.
 MAX_FILE_BYTES = 5_000_000
+#: Deepest nesting of arrays and tables accepted (a payoff matrix of N players nests N + 2 deep).
+MAX_DEPTH = 32
 
 
 class _Strict(BaseModel):
@@ -91,24 +94,8 @@ def read_scenario(path: str | Path) -> Scenario:
     ScenarioError
         If the file cannot be read, is not valid TOML, or does not follow the schema.
     """
-    path = Path(path)
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                f"file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}",
-                file=name,
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=name) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory, expected a scenario file", file=name) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("is not UTF-8 text", file=name) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read file: {exc.strerror}", file=name) from None
+    text = read_text_limited(path, MAX_FILE_BYTES, "a scenario file (.toml)")
     return loads_scenario(text, source=name)
 
 
@@ -122,6 +109,17 @@ def loads_scenario(text: str, *, source: str = "<string>") -> Scenario:
         line = int(match.group(1)) if match else None
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         raise ScenarioError(f"malformed TOML: {message}", file=source, line=line) from None
+    except RecursionError:
+        raise ScenarioError(
+            f"arrays or tables are nested too deeply (the limit is {MAX_DEPTH} levels)",
+            file=source,
+        ) from None
+    depth = _depth(raw)
+    if depth > MAX_DEPTH:
+        raise ScenarioError(
+            f"arrays or tables are nested {depth} levels deep; the limit is {MAX_DEPTH}",
+            file=source,
+        )
     try:
         spec = _ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
@@ -131,6 +129,23 @@ def loads_scenario(text: str, *, source: str = "<string>") -> Scenario:
     except GameTheoryError as exc:
         line = _find_line(text, exc.key) if exc.key else None
         raise exc.located(file=source, line=line) from None
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and tables nest in parsed TOML (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _build(spec: _ScenarioSpec, source: str) -> Scenario:

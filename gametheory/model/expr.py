@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,6 +159,13 @@ def parse(text: str | float | int) -> Expression:
         raise ExpressionError("empty expression; expected a number or an arithmetic expression")
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"expression is longer than {MAX_LENGTH} characters")
+    normal = unicodedata.normalize("NFKC", source)
+    if normal != source:
+        # Python's parser silently reads identifiers in NFKC form ('ｘ' as 'x'): refuse instead.
+        raise ExpressionError(
+            f"expression '{source}' contains characters that Unicode normalisation (NFKC) "
+            f"changes, so names would not be looked up as typed; write '{normal}'"
+        )
     try:
         module = ast.parse(source, mode="eval")
     except SyntaxError as exc:

@@ -32,6 +32,7 @@ import difflib
 import itertools
 import keyword
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -68,6 +69,15 @@ def _check_size(players: Sequence[str], shape: Sequence[int], key: str) -> None:
 
 
 def _check_identifier(name: str, what: str, key: str) -> None:
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        # Python's parser reads identifiers in NFKC form, so an expression that says 'ｘ'
+        # would look up 'x': refuse the look-alike rather than guess.
+        raise ScenarioError(
+            f"{what} name {name!r} changes under Unicode normalisation (NFKC) to {normal!r}, "
+            f"which is what expressions would read; write {normal!r}",
+            key=key,
+        )
     if not name.isidentifier() or keyword.iskeyword(name):
         raise ScenarioError(
             f"{what} name '{name}' must be a plain identifier (letters, digits, underscores, "
@@ -173,7 +183,9 @@ class Chip:
         object.__setattr__(self, "options", options)
 
 
-PayoffEntry = Expression | NDArray[np.object_]
+#: A player's payoffs: one chip-form expression, a matrix of expressions, or a matrix of numbers
+#: (the fast path for games read from data, which need no expression at all).
+PayoffEntry = Expression | NDArray[np.object_] | NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,6 +257,8 @@ class Scenario:
             )
         known = set(self.parameters) | {f"{c.name}.{o}" for c in self.chips for o in c.options}
         for player, entry in self.payoffs.items():
+            if not isinstance(entry, Expression) and entry.dtype != object:
+                continue  # plain numbers refer to no name
             expressions: list[Expression] = (
                 [entry] if isinstance(entry, Expression) else list(entry.flat)  # type: ignore[arg-type]
             )
@@ -406,7 +420,7 @@ class Scenario:
     @classmethod
     def from_game(cls, game: Game, **meta: Any) -> Scenario:
         """Wrap a fixed game as a scenario without parameters."""
-        payoffs = {p: game.payoffs[i].tolist() for i, p in enumerate(game.players)}
+        payoffs = {p: game.payoffs[i] for i, p in enumerate(game.players)}
         meta.setdefault("title", game.title)
         return cls.from_matrices(
             dict(zip(game.players, game.actions, strict=True)), payoffs, **meta
@@ -424,6 +438,9 @@ class Scenario:
         for name, raw in (overrides or {}).items():
             if name not in self.parameters:
                 close = difflib.get_close_matches(name, list(self.parameters), n=3)
+                normal = unicodedata.normalize("NFKC", name)
+                if normal != name and normal in self.parameters:
+                    close = [normal]  # typed with look-alike characters (e.g. full-width)
                 hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
                 declared = ", ".join(self.parameters) or "none"
                 raise ScenarioError(
@@ -500,8 +517,16 @@ class Scenario:
             try:
                 if isinstance(entry, Expression):
                     out[:, p] = np.broadcast_to(entry.evaluate(env, check=check), (size, *shape))
+                elif entry.dtype != object:
+                    out[:, p] = entry  # numbers: the same at every point
                 else:
-                    out[:, p] = _evaluate_matrix(entry, env, size, f"payoffs.{player}", check)
+                    out[:, p] = _evaluate_matrix(
+                        entry,  # type: ignore[arg-type]
+                        env,
+                        size,
+                        f"payoffs.{player}",
+                        check,
+                    )
             except GameTheoryError as exc:
                 raise exc.located(file=self.path, key=f"payoffs.{player}") from None
         return out
@@ -577,7 +602,14 @@ def _parse_matrix(
     actions: tuple[tuple[str, ...], ...],
     key: str,
 ) -> NDArray[np.object_]:
-    """Parse a nested list of numbers/expressions with the exact shape of the game."""
+    """Parse a nested list of numbers/expressions with the exact shape of the game.
+
+    A matrix of plain finite numbers is kept as a float array (no expression per entry), so
+    games read from data files of a million payoffs load in a fraction of a second.
+    """
+    numbers = _number_matrix(data, shape)
+    if numbers is not None:
+        return numbers  # type: ignore[return-value]
     out = np.empty(shape, dtype=object)
     _fill(data, out, (), shape, players, actions, key)
     return out
@@ -614,3 +646,31 @@ def _fill(
         )
     for i, item in enumerate(data):
         _fill(item, out, (*index, i), shape, players, actions, key)
+
+
+def _number_matrix(data: Any, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
+    """``data`` as a float array when it is a nested list of finite numbers of this shape."""
+    if isinstance(data, np.ndarray):
+        candidate = data
+    else:
+        try:
+            candidate = np.array(data, dtype=object)
+        except ValueError:  # ragged nesting: the slow path reports where
+            return None
+    if candidate.shape != shape:
+        return None
+    if candidate.dtype == object:
+        flat = candidate.reshape(-1)
+        if not all(type(v) in (int, float) for v in flat):  # no bool, no str, no nesting
+            return None
+        try:
+            candidate = candidate.astype(np.float64)
+        except OverflowError:  # an integer beyond float64: the slow path reports where
+            return None
+    elif candidate.dtype.kind not in "iuf":
+        return None
+    values = np.array(candidate, dtype=np.float64)
+    if not np.isfinite(values).all():
+        return None
+    values.setflags(write=False)
+    return values

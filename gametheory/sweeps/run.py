@@ -42,12 +42,18 @@ DEFAULT_CHUNK = 20_000
 FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
 
+def _entry_text(entry: Any) -> str | list[str]:
+    """A payoff entry as text: the expression, or each matrix entry's expression or number."""
+    if isinstance(entry, Expression):
+        return entry.text
+    if entry.dtype != object:
+        return [repr(float(v)) for v in entry.flat]
+    return [str(e.text) for e in entry.flat]
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """A content hash of what determines the games (players, actions, payoffs, parameters)."""
-    payoffs = {
-        player: entry.text if isinstance(entry, Expression) else [str(e.text) for e in entry.flat]  # type: ignore[attr-defined]
-        for player, entry in scenario.payoffs.items()
-    }
+    payoffs = {player: _entry_text(entry) for player, entry in scenario.payoffs.items()}
     content = {
         "players": scenario.players,
         "actions": scenario.actions,
