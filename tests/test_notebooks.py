@@ -1,14 +1,21 @@
-"""Notebooks are tests too: each is executed top to bottom and must raise no error."""
+"""Notebooks are tests too: each is executed top to bottom and must raise no error.
+
+They run in a python3 kernel with ipykernel's default (inline) matplotlib backend, as a reader's
+Jupyter would: every cell that draws (a ``plot_*`` function of the library, or the reader's own
+``plt.*``) must show its figure as a PNG, which it does not if anything switches the backend.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from .conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+DRAWS = re.compile(r"\bplot_\w+\(|\bplt\.\w+\(")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -37,3 +44,12 @@ def test_notebook_runs(path) -> None:
         if output.get("output_type") == "error"
     ]
     assert not errors
+    for cell in nb.cells:
+        if cell.cell_type == "code" and DRAWS.search(cell.source):
+            shown = [
+                output
+                for output in cell.get("outputs", [])
+                if output.get("output_type") == "display_data"
+                and "image/png" in output.get("data", {})
+            ]
+            assert shown, f"{path.name}: no figure shown by the cell {cell.source[:70]!r}"

@@ -41,6 +41,7 @@ def london_report():
 def test_report_sections_and_findings(london_report) -> None:
     ids = [s.id for s in london_report.sections]
     assert ids == [
+        "summary",
         "scenario",
         "parameters",
         "payoffs",
@@ -58,8 +59,8 @@ def test_report_sections_and_findings(london_report) -> None:
     assert "every equilibrium of the game" in findings
     methods = dict(london_report.methods)
     assert methods["gametheory version"] == gt.__version__
-    digest = hashlib.sha256(LONDON.read_bytes()).hexdigest()[:16]
-    assert methods["scenario content hash"] == digest
+    digest = hashlib.sha256(LONDON.read_bytes()).hexdigest()  # the full SHA-256, 64 hex digits
+    assert methods["scenario content hash (SHA-256)"] == digest and len(digest) == 64
     assert methods["solver"].startswith("vertex_enumeration")
     params = london_report.section("parameters").tables[0]
     assert params.rows[0][:2] == ("tariff", "0.55")
@@ -97,11 +98,12 @@ def test_sweep_and_sequential_sections(tmp_path) -> None:
     report = build_report(sc, sweep=table)
     sweep = report.section("sweep")
     assert sweep.figures and "64 points" in sweep.paragraphs[0]
-    # From the scenario's formulas the US enforces iff pressure_value > 1.5 + 4 tariff: along
-    # tariff the change falls between (0 - 1.5) / 4 and (20 - 1.5) / 4, clipped to the grid.
-    along = next(p for p in sweep.paragraphs if p.startswith("Along tariff"))
+    # From the scenario's formulas the US enforces iff pressure_value > 1.5 + 4 tariff.
+    line = next(p for p in sweep.paragraphs if "straight line" in p)
+    assert "pressure_value = 1.5 + 4 tariff" in line
     assert (
-        "from US: maintain+enforce+keep / China: withhold+slow to US: maintain+extend+lift" in along
+        "US: maintain+enforce+keep / China: withhold+slow where pressure_value > 1.5 + 4 tariff"
+        in line
     )
     assert "<h2>" in report._repr_html_()
     assert sum(float(r[1].rstrip("%")) for r in sweep.tables[0].rows) == pytest.approx(100, abs=0.2)
@@ -288,4 +290,4 @@ def test_whatif_section_targets_the_jointly_best_outcome(london_report) -> None:
         gt.load(LONDON), target={"US": "maintain+enforce+keep", "China": "withhold+slow"}
     )
     text = " ".join(chosen.section("whatif").paragraphs)
-    assert "becomes a strict equilibrium" in text
+    assert "becomes an equilibrium in which each side would lose at least 0.1" in text

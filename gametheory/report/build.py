@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._format import format_number, strategy_label
 from ..model.game import Game
@@ -24,16 +27,17 @@ from .render import render_html
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Figure", "Report", "Section", "Table", "build_report"]
+__all__ = ["Figure", "Report", "Section", "Table", "boundary_lines", "build_report"]
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table: column names and rows of strings."""
+    """A table: column names and rows of strings; ``fold``: shown folded (``<details>``)."""
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    fold: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,14 +81,31 @@ class Report:
 
 
 def content_hash(path: str | None, scenario: Scenario) -> str:
-    """SHA-256 (first 16 hex digits) of the scenario file's bytes, or of its compiled content."""
+    """SHA-256 (the full hex digest) of the scenario file's bytes, or of its compiled content."""
     if path and Path(path).exists():
         data = Path(path).read_bytes()
     else:
         from ..sweeps.run import scenario_hash
 
         data = scenario_hash(scenario).encode()
-    return hashlib.sha256(data).hexdigest()[:16]
+    return hashlib.sha256(data).hexdigest()
+
+
+#: Tables longer or wider than this are folded (``<details>`` in HTML).
+FOLD_ROWS = 20
+FOLD_COLUMNS = 8
+
+
+def _table(
+    columns: tuple[str, ...],
+    rows: tuple[tuple[str, ...], ...],
+    caption: str = "",
+    fold: bool | None = None,
+) -> Table:
+    """A table, folded when large (or when ``fold`` says so)."""
+    if fold is None:
+        fold = len(rows) > FOLD_ROWS or len(columns) > FOLD_COLUMNS
+    return Table(columns, rows, caption, fold)
 
 
 def build_report(
@@ -117,41 +138,322 @@ def build_report(
     values = scenario.resolve(params or {})
     game = scenario.game(values)
     result = solve(game, method).with_parameters(values)
-    sections = [_scenario_section(scenario), _parameter_section(scenario, values)]
-    sections.append(_payoff_section(game, result))
-    sections.append(_equilibria_section(game, result, values == scenario.baseline))
+    sequential = scenario.timing == "sequential"
+    baseline = values == scenario.baseline
+    sections = []
+    if sequential:
+        found = _spe(scenario, values)
+        sections.append(_sequential_summary(scenario, found, baseline))
+        sections.append(_scenario_section(scenario))
+        sections.append(_sequential_section(scenario, values, found))
+        sections.append(_parameter_section(scenario, values))
+    else:
+        sections.append(_summary_section(scenario, game, result, baseline))
+        sections.append(_scenario_section(scenario))
+        sections.append(_parameter_section(scenario, values))
+    sections.append(_payoff_section(game, result, sequential))
+    sections.append(_equilibria_section(game, result, baseline, sequential))
     dominance = iterated_dominance(game)
     sections.append(_dominance_section(dominance))
-    if scenario.timing == "sequential":
-        sections.append(_sequential_section(scenario, values))
-    if game.n_players == 2 and scenario.timing == "simultaneous":
+    if game.n_players == 2 and not sequential:
         sections.append(_bargaining_section(game, result))
-    if scenario.timing == "simultaneous":
+    if not sequential:
         sensitivity = _sensitivity_section(scenario, values)
         if sensitivity is not None:
             sections.append(sensitivity)
     if sweep is not None:
-        sections.append(_sweep_section(scenario, sweep))
+        sections.append(_sweep_section(scenario, sweep, values))
     whatif = _whatif_section(scenario, game, result, values, target)
     if whatif is not None:
         sections.append(whatif)
+    options = ", ".join(f"{k} = {v}" for k, v in dict(result.options).items())
     methods = (
         (
             "solver",
             result.method
             + (f" (auto: {result.details['auto']})" if "auto" in result.details else ""),
         ),
-        ("options", str(dict(result.options)) if result.options else "none"),
+        ("options", options or "none"),
         ("tolerance", f"{result.tolerance:g} x each player's payoff range"),
         ("complete", "yes" if result.complete else "no: the list may not be every equilibrium"),
-        ("warnings", "; ".join(result.warnings) or "none"),
+        ("warnings", "; ".join(_plain(w) for w in result.warnings) or "none"),
         ("gametheory version", __version__),
-        ("scenario content hash", content_hash(scenario.path, scenario)),
+        ("scenario content hash (SHA-256)", content_hash(scenario.path, scenario)),
         ("generated", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
     )
     return Report(scenario.title, tuple(sections), methods)
 
 
+def _plain(text: str) -> str:
+    """A solver's message without pointers into its result's internals (``details[...]``)."""
+    text = re.sub(r"\s*\((?:see )?details\[[^\]]*\]\)", "", text)
+    return re.sub(r"details\[[^\]]*\]", "the result's details", text)
+
+
+# ---------------------------------------------------------------------- plain words
+def _join(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _third_person(verb: str) -> str:
+    """``maintain`` -> ``maintains``, ``relax`` -> ``relaxes``, ``deny`` -> ``denies``."""
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(verb) > 1 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _player_chips(scenario: Scenario, player: str) -> list[str]:
+    return [c.name for c in scenario.chips if c.player == player]
+
+
+def _chip_choices(scenario: Scenario, choices: dict[str, str], tense: str = "present") -> str:
+    """``maintains ai chips and extends deadline`` (or ``would maintain ...``)."""
+    verb = _third_person if tense == "present" else (lambda v: v)
+    parts = [f"{verb(_words(option))} {_words(chip)}" for chip, option in choices.items()]
+    text = _join(parts)
+    return f"would {text}" if tense == "would" else text
+
+
+def _player_choice(scenario: Scenario, game: Game, p: int, strategy: Any) -> str:
+    """What one player does in an equilibrium, in words."""
+    player = game.players[p]
+    label = strategy_label(game.actions[p], strategy)
+    pure = int(np.count_nonzero(np.asarray(strategy) > 1e-12)) == 1
+    if pure and scenario.form == "chips" and scenario.timing == "simultaneous":
+        chips = _player_chips(scenario, player)
+        options = label.split("+")
+        if len(options) == len(chips):
+            return f"{player} " + _chip_choices(scenario, dict(zip(chips, options, strict=True)))
+    if pure:
+        return f"{player} plays {label}"
+    return f"{player} mixes {label}"
+
+
+def _outcome_words(scenario: Scenario, game: Game, eq: Any) -> str:
+    return "; ".join(_player_choice(scenario, game, p, s) for p, s in enumerate(eq.strategies))
+
+
+def _payoff_words(players: tuple[str, ...] | list[str], payoffs: Any) -> str:
+    """``US gets 8.5, China 5``."""
+    values = [format_number(float(v)) for v in payoffs]
+    first = f"{players[0]} gets {values[0]}"
+    return ", ".join([first, *(f"{p} {v}" for p, v in zip(players[1:], values[1:], strict=True))])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# ---------------------------------------------------------------------- bottom line
+def _summary_section(scenario: Scenario, game: Game, result: Any, baseline: bool) -> Section:
+    """The predicted outcome in words: equilibria, uniqueness, what each side gets."""
+    eqs = list(result.equilibria)
+    where = "" if baseline else " at these parameter values"
+    incomplete = (
+        ""
+        if result.complete
+        else " (the solver cannot tell whether this list is complete: "
+        + ("; ".join(_plain(w) for w in result.warnings) or "its method does not guarantee it")
+        + ")"
+    )
+    paragraphs: list[str] = []
+    if not eqs:
+        paragraphs.append(f"No equilibrium was found{where} ({result.method}).")
+    elif len(eqs) == 1:
+        eq = eqs[0]
+        lead = "One equilibrium" + where + (", and it is the only one" if result.complete else "")
+        paragraphs.append(
+            f"{lead}{incomplete}: {_outcome_words(scenario, game, eq)}. "
+            f"{_payoff_words(game.players, eq.payoffs)}."
+        )
+        better = _pareto_better(game, eq)
+        if better is not None:
+            profile, payoffs = better
+            words = "; ".join(
+                f"{game.players[p]} {game.actions[p][a]}" for p, a in enumerate(profile)
+            )
+            paragraphs.append(
+                f"{'Both sides' if game.n_players == 2 else 'Every side'} would do better at "
+                f"({words}): "
+                f"{_payoff_words(game.players, payoffs)}; but that is not an equilibrium, "
+                "since some side gains by changing its own choice there."
+            )
+    else:
+        pure = sum(eq.is_pure for eq in eqs)
+        kinds = (
+            "all pure"
+            if pure == len(eqs)
+            else f"{pure} pure, {len(eqs) - pure} mixed"
+            if pure
+            else "all mixed"
+        )
+        paragraphs.append(
+            f"{len(eqs)} equilibria{where} ({kinds}){incomplete}, so the model alone does not "
+            "predict one outcome."
+        )
+        for k, eq in enumerate(eqs[:4], start=1):
+            paragraphs.append(
+                f"({k}) {_outcome_words(scenario, game, eq)}. "
+                f"{_payoff_words(game.players, eq.payoffs)}."
+            )
+        if len(eqs) > 4:
+            paragraphs.append(f"... and {len(eqs) - 4} more (see Equilibria).")
+        paragraphs.append(_what_differs(scenario, game, eqs))
+        if any("infinitely many" in w for w in result.warnings):
+            paragraphs.append(
+                "Between equilibria that share a strategy lie infinitely many others "
+                "(their mixtures), with payoffs in between."
+            )
+    return Section("summary", "Bottom line", tuple(paragraphs))
+
+
+def _pareto_better(game: Game, eq: Any) -> tuple[tuple[int, ...], list[float]] | None:
+    """The pure outcome every player strictly prefers to ``eq`` (largest smallest gain)."""
+    base = np.asarray(eq.payoffs, dtype=float)
+    gains = game.payoffs - base.reshape(-1, *([1] * game.n_players))
+    smallest = gains.min(axis=0)
+    scale = max(float(np.ptp(game.payoffs)), 1.0)
+    if smallest.max() <= 1e-9 * scale:
+        return None
+    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(smallest)), smallest.shape))
+    return index, [float(game.payoffs[(p, *index)]) for p in range(game.n_players)]
+
+
+def _what_differs(scenario: Scenario, game: Game, eqs: list[Any]) -> str:
+    """Which choices (or chips) differ between equilibria, and the payoff ranges."""
+    parts: list[str] = []
+    for p, player in enumerate(game.players):
+        labels = list(
+            dict.fromkeys(strategy_label(game.actions[p], eq.strategies[p]) for eq in eqs)
+        )
+        if len(labels) == 1:
+            continue
+        chips = _player_chips(scenario, player) if scenario.form == "chips" else []
+        split = [label.split("+") for label in labels]
+        if chips and all(len(s) == len(chips) for s in split) and all(eq.is_pure for eq in eqs):
+            for k, chip in enumerate(chips):
+                options = list(dict.fromkeys(s[k] for s in split))
+                if len(options) > 1:
+                    parts.append(f"{player}'s {_words(chip)} ({' or '.join(options)})")
+        else:
+            parts.append(f"what {player} does ({' or '.join(labels)})")
+    ranges = []
+    for p, player in enumerate(game.players):
+        values = [float(eq.payoffs[p]) for eq in eqs]
+        low, high = min(values), max(values)
+        ranges.append(
+            f"{player} {format_number(low)}"
+            if abs(high - low) < 1e-9
+            else f"{player} from {format_number(low)} to {format_number(high)}"
+        )
+    differ = f"They differ in {_join(parts)}" if parts else "They differ only in probabilities"
+    return f"{differ}; payoffs: {_join(ranges)}."
+
+
+def _spe(scenario: Scenario, values: dict[str, float]) -> Any:
+    from ..analysis.negotiation.sequential import spe
+
+    return spe(scenario, values)
+
+
+def _history_choices(scenario: Scenario, history: str) -> dict[str, dict[str, str]]:
+    """``"ai_chips=relax"`` -> ``{"US": {"ai_chips": "relax"}}`` (by player, chip order)."""
+    owner = {c.name: c.player for c in scenario.chips}
+    out: dict[str, dict[str, str]] = {}
+    if history == "start":
+        return out
+    for item in history.split(", "):
+        chip, _, option = item.partition("=")
+        out.setdefault(owner[chip], {})[chip] = option
+    return out
+
+
+def _by_player(scenario: Scenario, choices: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    owner = {c.name: c.player for c in scenario.chips}
+    out: dict[str, dict[str, str]] = {}
+    for chip, option in choices.items():
+        out.setdefault(owner[chip], {})[chip] = option
+    return out
+
+
+def _choices_words(
+    scenario: Scenario, by_player: dict[str, dict[str, str]], tense: str = "present"
+) -> str:
+    return "; ".join(
+        f"{player} {_chip_choices(scenario, by_player[player], tense)}"
+        for player in scenario.players
+        if by_player.get(player)
+    )
+
+
+def _off_path(scenario: Scenario, eq: Any) -> list[tuple[str, dict[str, dict[str, str]]]]:
+    """(history, choices by player) for every history of ``eq``'s plan off its path."""
+    out = []
+    for (stage, history), choice in eq.plan.items():
+        if stage == 0:
+            continue
+        taken = _history_choices(scenario, history)
+        on_path = all(
+            eq.path.get(chip) == option
+            for moves in taken.values()
+            for chip, option in moves.items()
+        )
+        if not on_path:
+            out.append((history, _by_player(scenario, choice)))
+    return out
+
+
+def _sequential_summary(scenario: Scenario, found: Any, baseline: bool) -> Section:
+    """Bottom line of a sequential scenario: the subgame-perfect outcome and plans off the path."""
+    eqs = list(found.equilibria)
+    where = "" if baseline else " at these parameter values"
+    paragraphs: list[str] = []
+    if not eqs:
+        paragraphs.append(f"No subgame-perfect equilibrium in pure strategies was found{where}.")
+    outcomes = list(dict.fromkeys(eq.outcome(scenario) for eq in eqs))
+    if len(eqs) == 1:
+        lead = f"One subgame-perfect equilibrium{where} (by backward induction)"
+    elif eqs:
+        lead = (
+            f"{len(eqs)} subgame-perfect equilibria{where} (by backward induction), with "
+            f"{len(outcomes)} different outcome{'s' if len(outcomes) > 1 else ''}"
+        )
+    shown: set[str] = set()
+    for k, eq in enumerate(eqs[:4]):
+        outcome = eq.outcome(scenario)
+        path = _choices_words(scenario, _by_player(scenario, eq.path))
+        pay = _payoff_words(scenario.players, list(eq.payoffs.values()))
+        if k == 0:
+            paragraphs.append(f"{lead}: {path}. {pay}.")
+        elif outcome not in shown:
+            paragraphs.append(f"Another: {path}. {pay}.")
+        shown.add(outcome)
+        for history, choices in _off_path(scenario, eq)[:3]:
+            taken = _choices_words(scenario, _history_choices(scenario, history))
+            paragraphs.append(
+                f"Off the path, if instead {taken}: "
+                + _choices_words(scenario, choices, tense="would")
+                + "."
+            )
+    if len(eqs) > 4:
+        paragraphs.append(f"... and {len(eqs) - 4} more (see Timing and credibility).")
+    if not found.complete:
+        paragraphs.append(
+            "The list may not be complete: " + "; ".join(_plain(w) for w in found.warnings) + "."
+        )
+    return Section("summary", "Bottom line", tuple(paragraphs))
+
+
+# ---------------------------------------------------------------------- sections
 def _scenario_section(scenario: Scenario) -> Section:
     paragraphs = [p for p in (scenario.description,) if p]
     paragraphs += [f"Source: {s}" for s in scenario.sources]
@@ -182,13 +484,19 @@ def _parameter_section(scenario: Scenario, values: dict[str, float]) -> Section:
     )
     if not rows:
         return Section("parameters", "Parameters", ("This scenario has no parameters.",))
-    table = Table(("parameter", "value", "range", "unit", "description", "source"), rows)
+    table = _table(("parameter", "value", "range", "unit", "description", "source"), rows)
     return Section("parameters", "Parameters", tables=(table,))
 
 
-def _payoff_section(game: Game, result: Any) -> Section:
-    from .figures import plot_payoff_heatmap, to_svg
+def _payoff_section(game: Game, result: Any, sequential: bool = False) -> Section:
+    from .figures import heatmap_size, plot_payoff_heatmap, report_figure, to_svg
 
+    intro = (
+        "The normal form: each side picks a whole plan in advance (what to do at each point "
+        "where it moves)."
+        if sequential
+        else ""
+    )
     if game.n_players == 2:
         columns = (f"{game.players[0]} \\ {game.players[1]}", *game.actions[1])
         rows = tuple(
@@ -203,18 +511,26 @@ def _payoff_section(game: Game, result: Any) -> Section:
             for i, a in enumerate(game.actions[0])
         )
         figures: tuple[Figure, ...] = ()
-        if game.shape[0] * game.shape[1] <= 400:
-            ax = plot_payoff_heatmap(result)
+        if game.shape[0] * game.shape[1] <= 400 and not sequential:
+            figure, axes = report_figure(*heatmap_size(*game.shape), ncols=2)
+            plot_payoff_heatmap(result, ax=axes)
             figures = (
                 Figure(
-                    to_svg(ax.figure),
-                    "Payoff table; equilibria outlined "
-                    "(solid: pure, dashed: support of a mixed equilibrium).",
+                    to_svg(figure),
+                    "Each side's payoffs, one panel per player (greener: higher; see the colour "
+                    "bars). Equilibria outlined: solid for pure ones, dashed for the cells a "
+                    "mixed equilibrium plays.",
                     "payoffs",
                 ),
             )
         caption = f"Cells: {game.players[0]}'s payoff, {game.players[1]}'s payoff."
-        return Section("payoffs", "Payoff table", (caption,), (Table(columns, rows),), figures)
+        table = _table(
+            columns,
+            rows,
+            f"Payoff table ({len(rows)} x {len(columns) - 1})" if sequential else "",
+        )
+        paragraphs = tuple(p for p in (intro, caption) if p)
+        return Section("payoffs", "Payoff table", paragraphs, (table,), figures)
     columns = (*game.players, *(f"u({p})" for p in game.players))
     rows = tuple(
         (
@@ -223,10 +539,11 @@ def _payoff_section(game: Game, result: Any) -> Section:
         )
         for index in game.pure_profiles()
     )
-    return Section("payoffs", "Payoff table", tables=(Table(columns, rows),))
+    paragraphs = (intro,) if intro else ()
+    return Section("payoffs", "Payoff table", paragraphs, tables=(_table(columns, rows),))
 
 
-def _equilibria_section(game: Game, result: Any, baseline: bool) -> Section:
+def _equilibria_section(game: Game, result: Any, baseline: bool, sequential: bool) -> Section:
     rows = tuple(
         (
             str(k),
@@ -238,27 +555,42 @@ def _equilibria_section(game: Game, result: Any, baseline: bool) -> Section:
     columns = ("#", *game.players, *(f"payoff {p}" for p in game.players))
     figures: tuple[Figure, ...] = ()
     if game.shape == (2, 2):
-        from .figures import plot_best_responses, to_svg
+        from .figures import plot_best_responses, report_figure, to_svg
 
-        ax = plot_best_responses(game)
+        figure, axes = report_figure(4.5, 4.5)
+        plot_best_responses(game, ax=axes[0])
         figures = (
             Figure(
-                to_svg(ax.figure),
+                to_svg(figure),
                 "Best responses of both players; their intersections are the equilibria.",
                 "best_responses",
             ),
         )
-    return Section(
-        "equilibria",
-        "Equilibria",
-        tuple(_findings(result, baseline)),
-        (Table(columns, rows),),
-        figures,
-    )
+    if sequential:
+        paragraphs = [
+            f"Nash equilibria of the normal form: {len(rows)} "
+            "(a plan may threaten or promise what its player would not do when the time "
+            "came; the subgame-perfect equilibria above are the credible ones)."
+        ]
+        paragraphs += _findings(result, baseline)[1:]
+        title = "Nash equilibria of the normal form"
+        table = _table(columns, rows, f"{len(rows)} Nash equilibria", fold=len(rows) > 4)
+    else:
+        paragraphs = _findings(result, baseline)
+        title = "Equilibria"
+        table = _table(columns, rows)
+    return Section("equilibria", title, tuple(paragraphs), (table,), figures)
+
+
+def _signed(value: float) -> str:
+    text = format_number(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
 
 
 def _sensitivity_section(scenario: Scenario, values: dict[str, float]) -> Section | None:
-    from .figures import plot_tornado, to_svg, tornado_data
+    import pandas as pd
+
+    from .figures import plot_tornado, report_figure, to_svg, tornado_data
 
     ranged = [
         p
@@ -270,33 +602,106 @@ def _sensitivity_section(scenario: Scenario, values: dict[str, float]) -> Sectio
     tables: list[Table] = []
     figures: list[Figure] = []
     paragraphs: list[str] = []
+    still: set[str] | None = None
+    degenerate: dict[str, str] = {}
+    baseline_degenerate = False
+    baseline_count = 1
     for player in scenario.players:
         data = tornado_data(scenario, player, values)
         if data.empty:
             continue
+        baseline_degenerate |= bool(data.attrs.get("baseline_degenerate", False))
+        baseline_count = int(data.attrs.get("baseline_equilibria", 1))
+        low = data["low"].where(~data["low_degenerate"])
+        high = data["high"].where(~data["high_degenerate"])
+        moves = (low.abs() > 1e-12) | (high.abs() > 1e-12)
+        flagged = data["low_degenerate"] | data["high_degenerate"]
+        zero = set(data.loc[~moves & ~flagged, "parameter"])
+        still = zero if still is None else still & zero
+        for r in data[flagged].itertuples():
+            for side, word in (("low", "down"), ("high", "up")):
+                if getattr(r, f"{side}_degenerate"):
+                    degenerate[f"{r.parameter} {word}"] = (
+                        f"{r.parameter} {word} to {format_number(getattr(r, f'{side}_value'))}"
+                    )
+        if not moves.any():
+            paragraphs.append(
+                f"{player}'s equilibrium payoff does not change when any one parameter moves "
+                "by 10 % of its range"
+                + (" (steps onto degenerate games aside)." if flagged.any() else ".")
+            )
+            continue
+        swing = (high.fillna(0) - low.fillna(0)).abs()
+        ranked = data.assign(swing=swing)[moves].sort_values(
+            "swing", ascending=False, kind="stable"
+        )
+        shown = pd.concat([ranked, data[flagged & ~moves]])
+        top = ranked.iloc[0]
+        sides = []
+        for side, word in (("low", "down"), ("high", "up")):
+            if top[f"{side}_degenerate"]:
+                sides.append(f"moving it {word} lands on a degenerate game")
+            else:
+                change = float(top[side])
+                sides.append(
+                    f"{_signed(change) if abs(change) > 1e-12 else 'no change'} when it moves "
+                    f"{word} to {format_number(float(top[f'{side}_value']))}"
+                )
+        paragraphs.append(
+            f"{player}'s equilibrium payoff moves most with {top.parameter}: "
+            + "; ".join(sides)
+            + " (10 % of its range each way)."
+        )
+
+        def cell(r: Any, side: str) -> str:
+            if getattr(r, f"{side}_degenerate"):
+                return "degenerate game"
+            return _signed(float(getattr(r, side)))
+
         rows = tuple(
-            (r.parameter, format_number(r.low), format_number(r.high))
-            for r in data.head(8).itertuples()
+            (r.parameter, cell(r, "low"), cell(r, "high")) for r in shown.head(10).itertuples()
         )
         tables.append(
-            Table(
-                ("parameter", "down 10 %", "up 10 %"),
+            _table(
+                ("parameter", "down 10 % of range", "up 10 % of range"),
                 rows,
                 f"Change in {player}'s equilibrium payoff",
             )
         )
-        ax = plot_tornado(data)
-        ax.set_title(f"Sensitivity of {player}'s equilibrium payoff", fontsize=9)
+        figure, axes = report_figure(6.5, 0.4 * int(moves.sum()) + 1.3)
+        plot_tornado(data, ax=axes[0])
+        axes[0].set_title(f"Sensitivity of {player}'s equilibrium payoff", fontsize=10)
         figures.append(
             Figure(
-                to_svg(ax.figure), f"Sensitivity of {player}'s payoff.", f"tornado_{len(figures)}"
+                to_svg(figure),
+                f"Sensitivity of {player}'s payoff (steps onto degenerate games left out).",
+                f"tornado_{len(figures)}",
             )
         )
-        top = data.iloc[0]
+    if baseline_degenerate:
+        paragraphs.insert(
+            0,
+            "The game at these values is degenerate (a tie): the changes below follow the "
+            "first listed equilibrium and depend on that choice.",
+        )
+    elif baseline_count > 1:
+        paragraphs.insert(
+            0,
+            f"The game at these values has {baseline_count} equilibria: the changes below "
+            "follow the first listed one.",
+        )
+    if degenerate:
         paragraphs.append(
-            f"{player}'s equilibrium payoff moves most with {top.parameter} "
-            f"({format_number(top.low)} / {format_number(top.high)} when it moves down / up "
-            "by 10 % of its range)."
+            "Some steps land on a degenerate game (a tie, where equilibria appear, vanish or "
+            "form a continuum), where the equilibrium payoff is not well defined, so they are "
+            "not read as changes: " + "; ".join(degenerate.values()) + "."
+        )
+    if still:
+        names = [p.name for p in ranged if p.name in still]
+        paragraphs.append(
+            f"No side's equilibrium payoff changes when {_join(names)} "
+            f"move{'s' if len(names) == 1 else ''} by 10 % of "
+            f"{'its' if len(names) == 1 else 'their'} range."
         )
     return Section("sensitivity", "Sensitivity", tuple(paragraphs), tuple(tables), tuple(figures))
 
@@ -322,7 +727,7 @@ def _findings(result: Any, baseline: bool) -> list[str]:
     else:
         out.append(
             "This list is not known to be every equilibrium: "
-            + ("; ".join(result.warnings) or "the method does not guarantee it")
+            + ("; ".join(_plain(w) for w in result.warnings) or "the method does not guarantee it")
             + "."
         )
     return out
@@ -347,21 +752,33 @@ def _dominance_section(dominance: Any) -> Section:
             "Dominance",
             ("No strategy is strictly dominated (by a pure or mixed strategy).",),
         )
-    survivors = "; ".join(
-        f"{p}: {', '.join(dominance.reduced.actions[i])}"
-        for i, p in enumerate(dominance.game.players)
-    )
+    kept = dominance.reduced.actions
+    if sum(len(a) for a in kept) <= 8 and max(len(x) for a in kept for x in a) <= 40:
+        survivors = "; ".join(
+            f"{p}: {', '.join(kept[i])}" for i, p in enumerate(dominance.game.players)
+        )
+    else:
+        survivors = _join(
+            [
+                f"{len(kept[i])} of {p}'s {len(dominance.game.actions[i])} strategies"
+                for i, p in enumerate(dominance.game.players)
+            ]
+        )
     text = (
         f"Iterated elimination of strictly dominated strategies removes {len(rows)} "
         f"strateg{'y' if len(rows) == 1 else 'ies'}; what survives: {survivors}."
     )
-    table = Table(("round", "player", "eliminated", "dominated by", "margin"), rows)
+    table = _table(
+        ("round", "player", "eliminated", "dominated by", "margin"),
+        rows,
+        f"Eliminated strategies ({len(rows)})",
+    )
     return Section("dominance", "Dominance", (text,), (table,))
 
 
 def _bargaining_section(game: Game, result: Any) -> Section:
     from ..analysis.negotiation.bargaining import BargainingError, bargain
-    from .figures import plot_payoff_space, to_svg
+    from .figures import plot_payoff_space, report_figure, to_svg
 
     if not result.equilibria:
         return Section("bargaining", "Bargaining", ("Not computed: no equilibrium to start from.",))
@@ -385,22 +802,23 @@ def _bargaining_section(game: Game, result: Any) -> Section:
         f"gives {p1} {format_number(outcome.nash[0])} and {p2} "
         f"{format_number(outcome.nash[1])}."
     )
-    ax = plot_payoff_space(game, outcome, result)
-    figure = Figure(
-        to_svg(ax.figure),
-        "Feasible payoffs, Pareto frontier, equilibria, "
-        "disagreement point and bargaining solutions.",
+    figure, axes = report_figure(8.5, 4.5)
+    plot_payoff_space(game, outcome, result, ax=axes[0])
+    svg = Figure(
+        to_svg(figure),
+        "Feasible payoffs, Pareto frontier, equilibria, disagreement point and bargaining "
+        "solutions; solutions at the same point share one marker, and points too close to tell "
+        "apart are magnified beside the plot.",
         "payoff_space",
     )
     return Section(
-        "bargaining", "Bargaining", (text,), (Table(("solution", p1, p2), rows),), (figure,)
+        "bargaining", "Bargaining", (text,), (_table(("solution", p1, p2), rows),), (svg,)
     )
 
 
-def _sequential_section(scenario: Scenario, values: dict[str, float]) -> Section:
-    from ..analysis.negotiation.sequential import nash_vs_spe, spe
+def _sequential_section(scenario: Scenario, values: dict[str, float], found: Any) -> Section:
+    from ..analysis.negotiation.sequential import nash_vs_spe
 
-    found = spe(scenario, values)
     paragraphs = [f"Subgame-perfect outcome: {o}." for o in dict.fromkeys(found.outcomes())]
     try:
         compared = nash_vs_spe(scenario, values)
@@ -411,37 +829,67 @@ def _sequential_section(scenario: Scenario, values: dict[str, float]) -> Section
                 if not n["subgame_perfect"] and n["outcome"] not in compared["spe"]
             }
         )
+        count = len(compared["nash"])
         if resting:
             paragraphs.append(
-                "Nash equilibria of the normal form that rest on threats or "
-                "promises that would not be carried out: " + "; ".join(resting) + "."
+                f"Of the {count} pure Nash equilibria of the normal form, some rest on threats "
+                "or promises that would not be carried out, and lead elsewhere: "
+                + "; ".join(resting)
+                + "."
             )
         else:
             paragraphs.append(
-                "Every Nash equilibrium outcome of the normal form is also subgame perfect here."
+                f"Every one of the {count} pure Nash equilibria of the normal form leads to a "
+                "subgame-perfect outcome; they differ only in plans off the path."
             )
     except Exception as exc:
         paragraphs.append(f"The normal-form comparison was skipped: {exc}")
-    rows = tuple(
-        (
-            str(k),
-            eq.outcome(scenario),
-            ", ".join(f"{p} {format_number(v)}" for p, v in eq.payoffs.items()),
+    tables = []
+    for k, eq in enumerate(found.equilibria[:5], start=1):
+        rows = []
+        for (_, history), choice in eq.plan.items():
+            taken = _history_choices(scenario, history)
+            on_path = all(
+                eq.path.get(chip) == option
+                for moves in taken.values()
+                for chip, option in moves.items()
+            )
+            where = (
+                "at the start"
+                if history == "start"
+                else "after "
+                + _choices_words(scenario, taken)
+                + ("" if on_path else " (off the path)")
+            )
+            by_player = _by_player(scenario, choice)
+            rows.append(
+                (
+                    where,
+                    *(
+                        _chip_choices(scenario, by_player[p], "base") if by_player.get(p) else "-"
+                        for p in scenario.players
+                    ),
+                )
+            )
+        pay = ", ".join(f"{p} {format_number(v)}" for p, v in eq.payoffs.items())
+        tables.append(
+            _table(
+                ("when", *scenario.players),
+                tuple(rows),
+                f"Subgame-perfect equilibrium {k}: each side's plan (payoffs: {pay})",
+            )
         )
-        for k, eq in enumerate(found.equilibria, start=1)
-    )
-    return Section(
-        "sequential",
-        "Timing and credibility",
-        tuple(paragraphs),
-        (Table(("#", "outcome", "payoffs"), rows),),
-    )
+    if len(found.equilibria) > 5:
+        paragraphs.append(f"Plans of the first 5 of {len(found.equilibria)} are shown.")
+    return Section("sequential", "Timing and credibility", tuple(paragraphs), tuple(tables))
 
 
-def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Section:
+def _sweep_section(
+    scenario: Scenario, sweep: str | Path | pd.DataFrame, values: dict[str, float] | None = None
+) -> Section:
     import pandas as pd
 
-    from .figures import plot_outcome_map, to_svg
+    from .figures import plot_outcome_map, report_figure, to_svg
 
     table = sweep if isinstance(sweep, pd.DataFrame) else _read_table(Path(sweep))
     first = table.groupby("point", sort=True).first()
@@ -450,7 +898,7 @@ def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Sect
     shares = points["outcome"].value_counts(normalize=True)
     rows = tuple((label, f"{share:.1%}") for label, share in shares.items())
     varied = [c for c in scenario.parameters if c in points and points[c].nunique() > 1]
-    paragraphs = [f"The sweep has {len(points):,} points varying {', '.join(varied) or 'nothing'}."]
+    paragraphs = [f"The sweep has {len(points):,} points varying {_join(varied) or 'nothing'}."]
     if len(shares):
         paragraphs.append(
             f"The most common outcome, {shares.index[0]}, holds on {shares.iloc[0]:.1%} of them."
@@ -459,10 +907,15 @@ def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Sect
     if len(varied) == 2:
         paragraphs += _grid_boundaries(points, varied[0], varied[1])
     if len(varied) >= 2:
-        ax = plot_outcome_map(points, varied[0], varied[1])
-        figures = (
-            Figure(to_svg(ax.figure), f"Outcome by {varied[0]} and {varied[1]}.", "outcome_map"),
+        x, y = varied[0], varied[1]
+        baseline = (values[x], values[y]) if values and x in values and y in values else None
+        labels = points["outcome"].nunique()
+        figure, axes = report_figure(7.0, 5.2 + 0.3 * labels + (0.3 if baseline else 0))
+        plot_outcome_map(points, x, y, ax=axes[0], baseline=baseline)
+        caption = f"Outcome by {x} and {y}" + (
+            "; the star marks the report's parameter values." if baseline else "."
         )
+        figures = (Figure(to_svg(figure), caption, "outcome_map"),)
     elif len(varied) == 1:
         changes = points.sort_values(varied[0])
         flips = changes["outcome"].ne(changes["outcome"].shift()) & changes.index.isin(
@@ -474,34 +927,178 @@ def _sweep_section(scenario: Scenario, sweep: str | Path | pd.DataFrame) -> Sect
                 f"{format_number(float(row[varied[0]]))}: now {row['outcome']}."
             )
     return Section(
-        "sweep", "Sweep", tuple(paragraphs), (Table(("outcome", "share of points"), rows),), figures
+        "sweep",
+        "Sweep",
+        tuple(paragraphs),
+        (_table(("outcome", "share of points"), rows),),
+        figures,
     )
 
 
-def _grid_boundaries(points: pd.DataFrame, x: str, y: str) -> list[str]:
-    """Sentences on where the outcome changes along each parameter of a two-parameter grid."""
-    import pandas as pd
+def _equation(dependent: str, independent: str, intercept: float, slope: float) -> str:
+    """``pressure_value = 1.5 + 4 tariff``."""
+    terms = []
+    intercept = 0.0 if format_number(intercept) == "0" else intercept
+    slope = 0.0 if format_number(slope) == "0" else slope
+    if intercept != 0 or slope == 0:
+        terms.append(format_number(intercept))
+    if slope != 0:
+        size = abs(slope)
+        term = independent if size == 1 else f"{format_number(size)} {independent}"
+        if terms:
+            terms.append(("- " if slope < 0 else "+ ") + term)
+        else:
+            terms.append(("-" if slope < 0 else "") + term)
+    return f"{dependent} = " + " ".join(terms)
 
+
+def boundary_lines(
+    points: pd.DataFrame, x: str, y: str, min_pairs: int = 4
+) -> list[dict[str, Any]]:
+    """Straight boundaries between outcomes on a full grid over ``x`` and ``y``.
+
+    For each pair of outcomes that meet on the grid, the midpoints between neighbouring cells
+    of the two outcomes are fitted with a straight line (``y = a + b x``, or ``x = a + b y``
+    for steep boundaries, by least squares). The line is kept only if it is exact at the
+    grid's resolution: it passes between every such pair of cells, with each outcome on its own
+    side. Among roundings of the fit to fewer digits, the shortest that still passes is
+    reported.
+
+    Returns
+    -------
+    list of dict
+        One per pair of outcomes, most boundary cells first: ``outcomes`` (the two labels),
+        ``pairs`` (neighbouring cell pairs), ``line`` (``None`` when no straight line is exact,
+        else ``dependent``, ``independent``, ``intercept``, ``slope``, ``equation``, and
+        ``above``: the outcome where the dependent parameter exceeds the line) and ``span``
+        (the boundary's extent: smallest and largest midpoint).
+    """
     grid = points.pivot_table(index=y, columns=x, values="outcome", aggfunc="first")
-    if grid.isna().any().any():
-        return []  # not a full grid (e.g. a random sample)
-    sentences = []
-    for along, table in ((x, grid), (y, grid.T)):
-        values = table.columns.to_numpy(dtype=float)
-        cells = table.to_numpy()
-        changes = cells[:, 1:] != cells[:, :-1]
-        rows, cols = np.nonzero(changes)
-        if not len(rows):
+    if grid.isna().any().any() or min(grid.shape) < 2:
+        return []
+    xs = grid.columns.to_numpy(dtype=float)
+    ys = grid.index.to_numpy(dtype=float)
+    cells = grid.to_numpy()
+    found: dict[tuple[str, str], list[tuple[tuple[float, float], tuple[float, float]]]] = {}
+
+    def record(a: tuple[int, int], b: tuple[int, int]) -> None:
+        first, second = str(cells[a]), str(cells[b])
+        pa, pb = (xs[a[1]], ys[a[0]]), (xs[b[1]], ys[b[0]])
+        if first > second:
+            first, second, pa, pb = second, first, pb, pa
+        found.setdefault((first, second), []).append((pa, pb))
+
+    for i, j in zip(*np.nonzero(cells[:, 1:] != cells[:, :-1]), strict=True):
+        record((int(i), int(j)), (int(i), int(j) + 1))
+    for i, j in zip(*np.nonzero(cells[1:, :] != cells[:-1, :]), strict=True):
+        record((int(i), int(j)), (int(i) + 1, int(j)))
+    ranges = np.array([np.ptp(xs) or 1.0, np.ptp(ys) or 1.0])
+    out = []
+    for (first, second), pairs in sorted(found.items(), key=lambda item: -len(item[1])):
+        a_side = np.array([p for p, _ in pairs])
+        b_side = np.array([q for _, q in pairs])
+        mid = (a_side + b_side) / 2
+        entry: dict[str, Any] = {
+            "outcomes": (first, second),
+            "pairs": len(pairs),
+            "line": None,
+            "span": (tuple(mid.min(axis=0)), tuple(mid.max(axis=0))),
+        }
+        out.append(entry)
+        if len(pairs) < min_pairs:
             continue
-        at = (values[cols] + values[cols + 1]) / 2
-        pairs = pd.Series(
-            [f"from {cells[r, c]} to {cells[r, c + 1]}" for r, c in zip(rows, cols, strict=True)]
-        ).value_counts()
-        sentences.append(
-            f"Along {along}, the outcome changes between {format_number(float(at.min()))} and "
-            f"{format_number(float(at.max()))} (depending on the other parameter), most often "
-            f"{pairs.index[0]}."
+        spread = np.ptp(mid, axis=0) / ranges
+        u = 0 if spread[0] >= spread[1] else 1  # the independent coordinate
+        v = 1 - u
+        if np.ptp(mid[:, u]) == 0:
+            continue
+        slope, intercept = np.polyfit(mid[:, u], mid[:, v], 1)
+        tol = 1e-9 * ranges[v]
+
+        candidates = sorted(
+            {
+                (float(f"{intercept:.{di}g}"), float(f"{slope:.{ds}g}"))
+                for di in range(1, 7)
+                for ds in range(1, 7)
+            }
+            | {(0.0, float(f"{slope:.{ds}g}")) for ds in range(1, 7)}
+            | {(float(f"{intercept:.{di}g}"), 0.0) for di in range(1, 7)},
+            key=lambda cb: len(format_number(cb[0])) + len(format_number(cb[1])),
         )
+        candidates.append((float(intercept), float(slope)))
+        for c, b in candidates:
+            side = _separates(a_side, b_side, (u, v), (c, b), tol)
+            if side:
+                names = (x, y) if u == 0 else (y, x)
+                entry["line"] = {
+                    "dependent": names[1],
+                    "independent": names[0],
+                    "intercept": c,
+                    "slope": b,
+                    "equation": _equation(names[1], names[0], c, b),
+                    "above": first if side > 0 else second,
+                    "below": second if side > 0 else first,
+                }
+                break
+    return out
+
+
+def _separates(
+    a_side: NDArray[np.float64],
+    b_side: NDArray[np.float64],
+    axes: tuple[int, int],
+    line: tuple[float, float],
+    tol: float,
+) -> int:
+    """Which side of the line ``v = c + b u`` each outcome's cells lie on.
+
+    +1 if every ``a_side`` cell is strictly above it and every ``b_side`` cell strictly below,
+    -1 for the reverse, 0 if the line does not separate them. (A cell on the true boundary is
+    a tie, whose outcome differs from both sides', so it is never in a pair.)
+    """
+    u, v = axes
+    c, b = line
+    fa = a_side[:, v] - (c + b * a_side[:, u])
+    fb = b_side[:, v] - (c + b * b_side[:, u])
+    if (fa > tol).all() and (fb < -tol).all():
+        return 1
+    if (fa < -tol).all() and (fb > tol).all():
+        return -1
+    return 0
+
+
+def _grid_boundaries(points: pd.DataFrame, x: str, y: str) -> list[str]:
+    """Sentences on where the outcome changes on a two-parameter grid."""
+    lines = boundary_lines(points, x, y)
+    grid = points.pivot_table(index=y, columns=x, values="outcome", aggfunc="first")
+    if not lines:
+        return []
+    steps = (
+        f"grid steps {format_number(float(np.diff(grid.columns.to_numpy(float)).mean()), 3)} in "
+        f"{x} and {format_number(float(np.diff(grid.index.to_numpy(float)).mean()), 3)} in {y}"
+    )
+    sentences = []
+    for entry in lines[:5]:
+        first, second = entry["outcomes"]
+        line = entry["line"]
+        if line is not None:
+            rhs = line["equation"].split(" = ", 1)[1]
+            dep = line["dependent"]
+            sentences.append(
+                f"The boundary between two outcomes is the straight line {line['equation']} "
+                f"(exact at the grid's resolution, {steps}): {line['above']} where {dep} > "
+                f"{rhs}, and {line['below']} where {dep} < {rhs}."
+            )
+        else:
+            (x0, y0), (x1, y1) = entry["span"]
+            sentences.append(
+                f"Between {first} and {second} the boundary ({entry['pairs']} neighbouring "
+                f"cell pairs) is not a straight line at the grid's resolution; it lies within "
+                f"{x} {format_number(x0, 3)} to {format_number(x1, 3)} and {y} "
+                f"{format_number(y0, 3)} to {format_number(y1, 3)}."
+            )
+    if len(lines) > 5:
+        sentences.append(f"{len(lines) - 5} more pairs of outcomes meet on the grid.")
     return sentences
 
 
@@ -530,17 +1127,23 @@ def _whatif_section(
             p: game.actions[k][a]
             for k, (p, a) in enumerate(zip(game.players, profile, strict=True))
         }
+        payoffs = [float(game.payoffs[(p, *profile)]) for p in range(game.n_players)]
         intro = (
-            "The outcome with the largest total payoff is not an equilibrium. What would "
-            "it take to make it one?"
+            "The outcome with the largest total payoff, "
+            + " / ".join(f"{p}: {a}" for p, a in target.items())
+            + f" ({_payoff_words(game.players, payoffs)}), is not an equilibrium. "
+            "What would it take to make it one?"
         )
     else:
         intro = "What would it take for the chosen target to be an equilibrium?"
     paragraphs = [intro, payoff_change(game, target, margin=0.1).sentence()]
     if scenario.parameters and scenario.timing == "simultaneous":
-        paragraphs.append(
-            parameter_change(scenario, target, margin=0.1, fixed=values, starts=4).sentence()
+        # A short search: a report states what a quick search finds (and says it is not a
+        # proof); `gametheory whatif` searches longer.
+        change = parameter_change(
+            scenario, target, margin=0.1, fixed=values, starts=1, sample=1024, maxiter=60
         )
+        paragraphs.append(change.sentence())
     return Section("whatif", "What would it take", tuple(paragraphs))
 
 

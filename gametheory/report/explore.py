@@ -81,18 +81,20 @@ class Explorer:
             return
         from . import figures
 
-        with self.figure:
-            import matplotlib.pyplot as plt
-            from IPython.display import display
+        if self.plot == "payoffs":
+            figure, axes = figures.report_figure(*figures.heatmap_size(*game.shape), ncols=2)
+            figures.plot_payoff_heatmap(self.result, ax=axes)
+        elif self.plot == "best_responses" and game.shape == (2, 2):
+            figure, axes = figures.report_figure(4.5, 4.5)
+            figures.plot_best_responses(game, ax=axes[0])
+        else:
+            figure, axes = figures.report_figure(8.5, 4.5)
+            figures.plot_payoff_space(game, result=self.result, ax=axes[0])
+        # Drawn outside pyplot and shown as SVG: works whatever the session's backend.
+        from IPython.display import SVG, display
 
-            if self.plot == "payoffs":
-                ax = figures.plot_payoff_heatmap(self.result)
-            elif self.plot == "best_responses" and game.shape == (2, 2):
-                ax = figures.plot_best_responses(game)
-            else:
-                ax = figures.plot_payoff_space(game, result=self.result)
-            display(ax.figure)  # type: ignore[no-untyped-call]
-            plt.close(ax.figure)
+        with self.figure:
+            display(SVG(figures.to_svg(figure)))  # type: ignore[no-untyped-call]
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -1,18 +1,25 @@
 """Plots for reports and notebooks (matplotlib).
 
-Every plotting function takes ``ax=None`` (a new figure is made when omitted) and returns the
-Axes; the data each one draws is prepared by a separate ``*_data`` function, tested on its own.
-:func:`to_svg` turns a figure into an SVG string for a self-contained page.
+Every plotting function takes ``ax=None`` and returns the Axes it drew on; the data each one draws
+is prepared by a separate ``*_data`` function, tested on its own.
+
+Nothing here selects a matplotlib backend. With ``ax=None`` a plot gets a new figure from pyplot,
+so in a notebook it shows through the session's own backend (inline, widget, ...). Reports pass
+axes of :func:`report_figure`, a bare :class:`matplotlib.figure.Figure` that touches no pyplot
+state, and :func:`to_svg` writes it out.
 """
 
 from __future__ import annotations
 
 import io
+import sys
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._format import format_number
 from ..model.game import Game
 from ..solvers.result import SolveResult
 
@@ -24,33 +31,68 @@ __all__ = [
     "heatmap_data",
     "outcome_map_data",
     "parameter_path_data",
+    "payoff_space_data",
     "plot_best_responses",
     "plot_outcome_map",
     "plot_parameter_path",
     "plot_payoff_heatmap",
     "plot_payoff_space",
     "plot_tornado",
+    "report_figure",
+    "text_colour",
     "to_svg",
     "tornado_data",
 ]
 
+#: Colour map of the payoff heat maps: light yellow (low) to dark green (high).
+HEATMAP_CMAP = "YlGn"
 
-def _pyplot() -> Any:
-    import matplotlib
 
-    matplotlib.use("Agg", force=False)
+def report_figure(width: float, height: float, ncols: int = 1) -> tuple[Any, list[Any]]:
+    """A figure with ``ncols`` axes in a row, outside pyplot (no backend, no global state)."""
+    from matplotlib.figure import Figure as MplFigure
+
+    figure = MplFigure(figsize=(width, height), layout="constrained")
+    axes = figure.subplots(1, ncols, squeeze=False)[0]
+    return figure, list(axes)
+
+
+def _new_axes(width: float, height: float, ncols: int = 1) -> list[Any]:
+    """Axes of a new pyplot figure: what a plot called with ``ax=None`` draws on."""
     import matplotlib.pyplot as plt
 
-    return plt
+    figure = plt.figure(figsize=(width, height), layout="constrained")
+    return list(figure.subplots(1, ncols, squeeze=False)[0])
 
 
 def to_svg(figure: Any) -> str:
-    """The figure as an SVG document (no external references), then closed."""
+    """The figure as an SVG document (no external references); a pyplot figure is closed."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    _pyplot().close(figure)
+    figure.savefig(buffer, format="svg", bbox_inches="tight", dpi=150)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(figure)  # a no-op for figures pyplot does not manage
     text = buffer.getvalue()
     return text[text.index("<svg") :]
+
+
+def text_colour(rgba: Any) -> str:
+    """``"white"`` or ``"black"``: whichever contrasts more with a background colour.
+
+    Relative luminance and contrast ratio as defined by WCAG 2.1.
+
+    >>> text_colour((0.0, 0.2, 0.1, 1.0)), text_colour((1.0, 1.0, 0.8, 1.0))
+    ('white', 'black')
+    """
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else float(((c + 0.055) / 1.055) ** 2.4)
+
+    r, g, b = (linear(float(c)) for c in tuple(rgba)[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    on_white = 1.05 / (luminance + 0.05)
+    on_black = (luminance + 0.05) / 0.05
+    return "white" if on_white > on_black else "black"
 
 
 def heatmap_data(result: SolveResult, player: int = 0) -> dict[str, Any]:
@@ -71,6 +113,7 @@ def heatmap_data(result: SolveResult, player: int = 0) -> dict[str, Any]:
     return {
         "values": game.payoffs[player],
         "other": game.payoffs[1 - player],
+        "player": game.players[player],
         "rows": game.actions[0],
         "cols": game.actions[1],
         "players": game.players,
@@ -79,28 +122,93 @@ def heatmap_data(result: SolveResult, player: int = 0) -> dict[str, Any]:
     }
 
 
-def plot_payoff_heatmap(result: SolveResult, ax: Any = None) -> Any:
-    """Annotated heat map of the first player's payoffs; equilibria outlined."""
+def heatmap_size(n_rows: int, n_cols: int, panels: int = 2) -> tuple[float, float]:
+    """Figure size (inches) for payoff heat maps of ``n_rows`` x ``n_cols`` cells."""
+    cell = 0.8 if n_cols <= 6 else 0.55
+    return (2.2 + panels * (cell * n_cols + 1.1), 1.4 + (0.42 if n_rows <= 10 else 0.3) * n_rows)
+
+
+def plot_payoff_heatmap(result: SolveResult, ax: Any = None, player: int | None = None) -> Any:
+    """Heat maps of both players' payoffs, one panel each with its colour bar; equilibria outlined.
+
+    Each cell shows the panel's player's payoff; its text is white or black, whichever reads
+    better on the cell's colour. Pure equilibria are outlined solid, the cells in the support
+    of a mixed equilibrium dashed.
+
+    Parameters
+    ----------
+    result
+        A solved two-player game.
+    ax
+        ``None`` (a new figure: one panel per player, or only ``player``'s), one Axes (the panel
+        of ``player``, by default the first player) or a sequence of two Axes (both panels).
+    player
+        Index of the player whose payoffs one panel shows.
+
+    Returns
+    -------
+    One Axes when one panel is drawn, else a list of two.
+    """
     data = heatmap_data(result)
-    plt = _pyplot()
+    n_rows, n_cols = data["values"].shape
     if ax is None:
-        n_rows, n_cols = data["values"].shape
-        _, ax = plt.subplots(figsize=(1.6 + 1.7 * n_cols, 0.8 + 0.45 * n_rows))
-    values = data["values"]
-    ax.imshow(values, cmap="RdYlGn", aspect="auto")
+        players = [0, 1] if player is None else [player]
+        axes = _new_axes(*heatmap_size(n_rows, n_cols, len(players)), len(players))
+    elif isinstance(ax, (list, tuple, np.ndarray)):
+        axes = list(ax)
+        if len(axes) != 2:
+            raise ValueError("pass one Axes, or two (one panel per player)")
+        players = [0, 1]
+    else:
+        axes = [ax]
+        players = [player or 0]
+    for k, (panel, p) in enumerate(zip(axes, players, strict=True)):
+        _heatmap_panel(panel, result, p, row_labels=k == 0)
+    return axes[0] if len(axes) == 1 else axes
+
+
+def _heatmap_panel(ax: Any, result: SolveResult, player: int, row_labels: bool) -> None:
+    import matplotlib
+    from matplotlib.colors import Normalize
+
+    data = heatmap_data(result, player)
+    values = np.asarray(data["values"], dtype=float)
+    n_rows, n_cols = values.shape
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-12:
+        low, high = low - 1, high + 1
+    norm = Normalize(low, high)
+    cmap = matplotlib.colormaps[HEATMAP_CMAP]
+    image = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+    size = 9 if n_cols <= 6 else 7
     for (r, c), v in np.ndenumerate(values):
-        ax.text(c, r, f"{v:.3g}, {data['other'][r, c]:.3g}", ha="center", va="center", fontsize=8)
+        ax.text(
+            c,
+            r,
+            format_number(float(v), 3),
+            ha="center",
+            va="center",
+            fontsize=size,
+            color=text_colour(cmap(norm(v))),
+        )
     for r, c in data["pure"]:
-        ax.add_patch(_box(r, c, "black", 2.5))
+        ax.add_patch(_box(r, c, "white", 4.5))
+        ax.add_patch(_box(r, c, "black", 2.2))
     for r, c in data["mixed"]:
-        ax.add_patch(_box(r, c, "navy", 1.2, dashed=True))
-    ax.set_xticks(range(len(data["cols"])), data["cols"], rotation=30, ha="right", fontsize=8)
-    ax.set_yticks(range(len(data["rows"])), data["rows"], fontsize=8)
+        ax.add_patch(_box(r, c, "white", 3.5))
+        ax.add_patch(_box(r, c, "black", 1.4, dashed=True))
     p1, p2 = data["players"]
-    ax.set_xlabel(p2)
-    ax.set_ylabel(p1)
-    ax.set_title(f"Payoffs ({p1}, {p2}); colour: {p1}; equilibria outlined", fontsize=9)
-    return ax
+    ax.set_xticks(range(n_cols), data["cols"], rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(n_rows), data["rows"] if row_labels else [""] * n_rows, fontsize=8)
+    if not row_labels:
+        ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(f"{p2}'s choice", fontsize=9)
+    if row_labels:
+        ax.set_ylabel(f"{p1}'s choice", fontsize=9)
+    ax.set_title(f"{data['player']}'s payoff", fontsize=10)
+    bar = ax.figure.colorbar(image, ax=ax, shrink=0.85, pad=0.02)
+    bar.set_label(f"{data['player']}'s payoff", fontsize=8)
+    bar.ax.tick_params(labelsize=7)
 
 
 def _box(r: int, c: int, color: str, width: float, dashed: bool = False) -> Any:
@@ -117,40 +225,158 @@ def _box(r: int, c: int, color: str, width: float, dashed: bool = False) -> Any:
     )
 
 
+# ---------------------------------------------------------------------- payoff space
+#: Marker, colour, size and whether it is filled, for each kind of point in the payoff space;
+#: larger hollow markers are drawn first so that smaller ones stay visible inside them.
+_POINT_STYLES: dict[str, tuple[str, str, float, bool]] = {
+    "equilibrium": ("s", "tab:red", 150.0, False),
+    "disagreement point": ("X", "black", 70.0, True),
+    "Nash": ("o", "tab:blue", 120.0, False),
+    "Kalai-Smorodinsky": ("^", "tab:purple", 110.0, False),
+    "egalitarian": ("D", "tab:green", 45.0, True),
+    "utilitarian": ("*", "tab:orange", 160.0, True),
+}
+_SOLUTIONS = {
+    "nash": "Nash",
+    "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "egalitarian": "egalitarian",
+    "utilitarian": "utilitarian",
+}
+
+
+def payoff_space_data(
+    game: Game, bargaining: Any = None, result: SolveResult | None = None
+) -> dict[str, Any]:
+    """What the payoff-space plot shows, with coinciding points merged.
+
+    Returns ``points`` (pure outcomes), ``hull`` (feasible set), ``frontier`` (Pareto) and
+    ``markers``: one entry per distinct point among the equilibria, the disagreement point
+    and the bargaining solutions, each with its ``point``, the ``names`` that coincide there
+    (within 1e-6 of the payoff range) and a ``label`` such as ``"Nash = Kalai-Smorodinsky"``.
+    """
+    from ..analysis.negotiation.bargaining import feasible_vertices, pareto_frontier
+
+    if game.n_players != 2:
+        raise ValueError("the payoff space needs a two-player game")
+    points = game.payoffs.reshape(2, -1).T
+    scale = float(np.ptp(points)) or 1.0
+    named: list[tuple[str, NDArray[np.float64]]] = []
+    if result is not None:
+        for eq in result.equilibria:
+            named.append(("equilibrium", np.asarray(eq.payoffs, dtype=float)))
+    if bargaining is not None:
+        named.append(("disagreement point", np.asarray(bargaining.disagreement, dtype=float)))
+        for attribute, name in _SOLUTIONS.items():
+            named.append((name, np.asarray(getattr(bargaining, attribute), dtype=float)))
+    markers: list[dict[str, Any]] = []
+    for name, point in named:
+        for marker in markers:
+            if np.abs(marker["point"] - point).max() <= 1e-6 * scale:
+                if name not in marker["names"]:
+                    marker["names"].append(name)
+                break
+        else:
+            markers.append({"point": point, "names": [name]})
+    for marker in markers:
+        marker["label"] = " = ".join(marker["names"])
+    return {
+        "points": points,
+        "hull": feasible_vertices(points),
+        "frontier": pareto_frontier(points),
+        "markers": markers,
+        "players": game.players,
+    }
+
+
 def plot_payoff_space(
     game: Game, bargaining: Any = None, result: SolveResult | None = None, ax: Any = None
 ) -> Any:
-    """Payoff profiles, their convex hull, the Pareto frontier, disagreement point and solutions."""
-    from ..analysis.negotiation.bargaining import feasible_vertices, pareto_frontier
+    """Payoff profiles, their convex hull, the Pareto frontier, equilibria and solutions.
 
-    plt = _pyplot()
+    Solutions that coincide share one marker whose legend entry names them all
+    (``Nash = Kalai-Smorodinsky``); distinct ones keep their own shape and size, and when some
+    lie close together an inset beside the plot shows them magnified. The legend sits outside
+    the axes.
+    """
+    data = payoff_space_data(game, bargaining, result)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5, 4))
-    points = game.payoffs.reshape(2, -1).T
-    hull = feasible_vertices(points)
-    if len(hull) >= 3:
-        ax.fill(hull[:, 0], hull[:, 1], color="0.9", label="feasible set")
-    ax.scatter(points[:, 0], points[:, 1], s=12, color="0.4", label="pure outcomes")
-    frontier = pareto_frontier(points)
-    ax.plot(frontier[:, 0], frontier[:, 1], color="black", lw=1.5, label="Pareto frontier")
-    if result is not None:
-        eq = np.array([e.payoffs for e in result.equilibria])
-        if len(eq):
-            ax.scatter(eq[:, 0], eq[:, 1], marker="s", s=40, color="tab:red", label="equilibria")
-    if bargaining is not None:
-        ax.scatter(*bargaining.disagreement, marker="x", s=60, color="black", label="disagreement")
-        markers = {"nash": "o", "kalai_smorodinsky": "^", "egalitarian": "D", "utilitarian": "*"}
-        for name, marker in markers.items():
-            ax.scatter(
-                *getattr(bargaining, name), marker=marker, s=60, label=name.replace("_", "-")
-            )
-    ax.set_xlabel(game.players[0])
-    ax.set_ylabel(game.players[1])
-    ax.legend(fontsize=7, loc="best")
-    ax.set_title("Payoff space", fontsize=9)
+        ax = _new_axes(7.5, 4.5)[0]
+    _draw_payoff_space(ax, data, legend=True)
+    ax.set_xlabel(f"{game.players[0]}'s payoff")
+    ax.set_ylabel(f"{game.players[1]}'s payoff")
+    ax.set_title("Payoff space", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    close = _close_markers(data, ax)
+    if close is not None:
+        inset = ax.inset_axes((1.1, 0.0, 0.5, 0.42))
+        _draw_payoff_space(inset, data, legend=False)
+        (x0, x1), (y0, y1) = close
+        inset.set_xlim(x0, x1)
+        inset.set_ylim(y0, y1)
+        inset.tick_params(labelsize=7)
+        inset.set_title("magnified", fontsize=8)
+        ax.indicate_inset_zoom(inset, edgecolor="0.3")
     return ax
 
 
+def _draw_payoff_space(ax: Any, data: dict[str, Any], legend: bool) -> None:
+    hull, points, frontier = data["hull"], data["points"], data["frontier"]
+    if len(hull) >= 3:
+        ax.fill(hull[:, 0], hull[:, 1], color="0.9", label="feasible set" if legend else None)
+    ax.scatter(
+        points[:, 0], points[:, 1], s=12, color="0.45", label="pure outcomes" if legend else None
+    )
+    ax.plot(
+        frontier[:, 0],
+        frontier[:, 1],
+        color="black",
+        lw=1.5,
+        label="Pareto frontier" if legend else None,
+    )
+    ordered = sorted(data["markers"], key=lambda m: -_POINT_STYLES[m["names"][0]][2])
+    labelled: set[str] = set()
+    for z, marker in enumerate(ordered):
+        label = marker["label"] if legend and marker["label"] not in labelled else None
+        labelled.add(marker["label"])
+        shape, colour, size, filled = _POINT_STYLES[marker["names"][0]]
+        ax.scatter(
+            [marker["point"][0]],
+            [marker["point"][1]],
+            marker=shape,
+            s=size,
+            facecolors=colour if filled else "none",
+            edgecolors="white" if filled and shape != "X" else colour,
+            linewidths=1.0 if filled else 2.0,
+            zorder=3 + z,
+            label=label,
+        )
+
+
+def _close_markers(
+    data: dict[str, Any], ax: Any
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """Limits of an inset around distinct markers too close to tell apart (else None)."""
+    markers = np.array([m["point"] for m in data["markers"]])
+    if len(markers) < 2:
+        return None
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    scaled = (markers - [x0, y0]) / [x1 - x0, y1 - y0]
+    distance = np.linalg.norm(scaled[:, None] - scaled[None], axis=2)
+    np.fill_diagonal(distance, np.inf)
+    close = np.nonzero((distance < 0.04).any(axis=1))[0]
+    if not len(close):
+        return None
+    group = markers[close]
+    low, high = group.min(axis=0), group.max(axis=0)
+    pad = np.maximum((high - low) * 0.6, [(x1 - x0) * 0.01, (y1 - y0) * 0.01])
+    return (float(low[0] - pad[0]), float(high[0] + pad[0])), (
+        float(low[1] - pad[1]),
+        float(high[1] + pad[1]),
+    )
+
+
+# ---------------------------------------------------------------------- outcome maps
 def outcome_map_data(points: pd.DataFrame, x: str, y: str) -> dict[str, Any]:
     """Per-point outcomes over two parameters, as codes with their labels."""
     import pandas as pd
@@ -166,34 +392,86 @@ def outcome_map_data(points: pd.DataFrame, x: str, y: str) -> dict[str, Any]:
     }
 
 
-def plot_outcome_map(points: pd.DataFrame, x: str, y: str, ax: Any = None) -> Any:
+def plot_outcome_map(
+    points: pd.DataFrame,
+    x: str,
+    y: str,
+    ax: Any = None,
+    baseline: tuple[float, float] | None = None,
+) -> Any:
     """Which joint outcome holds where, over two parameters, with the boundaries.
 
     A full grid is drawn as coloured cells with black lines where the outcome changes; other
-    designs (random samples) as one dot per point.
+    designs (random samples) as one dot per point. ``baseline`` (an ``(x, y)`` point) is marked
+    with a star. The legend sits below the axes.
     """
+    import matplotlib
+    from matplotlib.patches import Patch
+
     data = outcome_map_data(points, x, y)
-    plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4.5))
-    cmap = plt.get_cmap("tab10")
+        ax = _new_axes(6.5, 5.5)[0]
+    cmap = matplotlib.colormaps["tab10"]
     grid = points.pivot_table(index=y, columns=x, values="outcome", aggfunc="first")
+    handles: list[Any] = []
     if not grid.isna().any().any() and grid.shape[0] > 1 and grid.shape[1] > 1:
         lookup = {label: k for k, label in enumerate(data["labels"])}
         codes = np.vectorize(lookup.get)(grid.to_numpy())
         xs = grid.columns.to_numpy(dtype=float)
         ys = grid.index.to_numpy(dtype=float)
-        ax.pcolormesh(xs, ys, codes, cmap=cmap, vmin=-0.5, vmax=9.5, shading="nearest")
+        # One raster image for the cells: no seams between them in SVG viewers.
+        ax.pcolormesh(
+            xs,
+            ys,
+            codes % 10,
+            cmap=cmap,
+            vmin=-0.5,
+            vmax=9.5,
+            shading="nearest",
+            rasterized=True,
+        )
         _draw_boundaries(ax, xs, ys, codes)
-    for k, label in enumerate(data["labels"]):
-        mask: NDArray[np.bool_] = data["codes"] == k
-        short = label if len(label) <= 70 else label[:67] + "..."
-        ax.scatter(data["x"][mask], data["y"][mask], s=6, color=cmap(k % 10), label=short)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=1)
-    ax.set_title("Equilibrium outcome by parameter values", fontsize=9)
+        for k, label in enumerate(data["labels"]):
+            handles.append(Patch(facecolor=cmap(k % 10), edgecolor="0.3", label=_wrap(label)))
+    else:
+        for k, label in enumerate(data["labels"]):
+            mask: NDArray[np.bool_] = data["codes"] == k
+            handles.append(
+                ax.scatter(
+                    data["x"][mask], data["y"][mask], s=10, color=cmap(k % 10), label=_wrap(label)
+                )
+            )
+    if baseline is not None:
+        handles.append(
+            ax.scatter(
+                [baseline[0]],
+                [baseline[1]],
+                marker="*",
+                s=260,
+                color="white",
+                edgecolors="black",
+                linewidths=1.3,
+                zorder=6,
+                label=f"baseline ({x} = {format_number(baseline[0])}, "
+                f"{y} = {format_number(baseline[1])})",
+            )
+        )
+    ax.set_xlabel(x, fontsize=10)
+    ax.set_ylabel(y, fontsize=10)
+    ax.legend(
+        handles=handles,
+        fontsize=10,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=1,
+        frameon=False,
+    )
+    ax.set_title("Equilibrium outcome by parameter values; black lines: boundaries", fontsize=10)
     return ax
+
+
+def _wrap(label: str, width: int = 70) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 def _draw_boundaries(
@@ -260,9 +538,8 @@ def _best_reply(gain: tuple[float, float], x: NDArray[np.float64]) -> NDArray[np
 def plot_best_responses(game: Game, ax: Any = None) -> Any:
     """Best-response diagram of a 2x2 game with its equilibria (mixed ones included)."""
     data = best_response_data(game)
-    plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(4.5, 4.5))
+        ax = _new_axes(4.5, 4.5)[0]
     grid = np.linspace(0, 1, 401)
     row = _best_reply(data["row_gain"], grid)  # best p for each q
     col = _best_reply(data["col_gain"], grid)  # best q for each p
@@ -298,9 +575,8 @@ def plot_parameter_path(
 ) -> Any:
     """How equilibrium probabilities or payoffs change along one parameter (from a sweep)."""
     data = parameter_path_data(table, parameter, columns)
-    plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+        ax = _new_axes(6, 3.5)[0]
     for column in columns:
         ax.plot(data[parameter], data[column], label=column)
     ax.set_xlabel(parameter)
@@ -316,10 +592,15 @@ def tornado_data(
     """Change in a player's equilibrium payoff as each parameter moves down and up.
 
     Each parameter moves by ``fraction`` of its declared range (others stay at their values);
-    the payoff is that of the first listed equilibrium.
+    the payoff is that of the first listed equilibrium. A step that lands on a degenerate game
+    (a tie, where equilibria appear, vanish or form a continuum) is flagged: "the" equilibrium
+    payoff there depends on which equilibrium is listed first.
 
-    Returns a DataFrame with ``parameter``, ``low``, ``high`` (payoff changes), sorted by the
-    size of the swing, largest first.
+    Returns a DataFrame with ``parameter``, ``low``, ``high`` (payoff changes), ``low_value``
+    and ``high_value`` (where the parameter moved to), ``low_degenerate`` and
+    ``high_degenerate`` (whether that game is degenerate), sorted by the size of the swing,
+    largest first. ``frame.attrs`` holds ``baseline_degenerate`` (the same of the starting
+    point) and ``baseline_equilibria`` (how many equilibria it has).
     """
     import pandas as pd
 
@@ -328,40 +609,76 @@ def tornado_data(
     base_values = scenario.resolve(params or {})
     p = scenario.players.index(player)
 
-    def payoff(values: dict[str, float]) -> float:
-        return float(solve(scenario.game(values)).equilibria[0].payoffs[p])
+    def payoff(values: dict[str, float]) -> tuple[float, bool]:
+        result = solve(scenario.game(values))
+        degenerate = any("degenerate" in w for w in result.warnings)
+        return float(result.equilibria[0].payoffs[p]), degenerate
 
-    base = payoff(base_values)
+    base_result = solve(scenario.game(base_values))
+    base, base_ambiguous = payoff(base_values)
     rows = []
     for name, prm in scenario.parameters.items():
         if prm.min is None or prm.max is None or prm.max == prm.min:
             continue
         step = fraction * (prm.max - prm.min)
-        low = dict(base_values, **{name: max(prm.min, base_values[name] - step)})
-        high = dict(base_values, **{name: min(prm.max, base_values[name] + step)})
-        rows.append({"parameter": name, "low": payoff(low) - base, "high": payoff(high) - base})
-    frame = pd.DataFrame(rows, columns=["parameter", "low", "high"])
+        low_value = max(prm.min, base_values[name] - step)
+        high_value = min(prm.max, base_values[name] + step)
+        low, low_ambiguous = payoff(dict(base_values, **{name: low_value}))
+        high, high_ambiguous = payoff(dict(base_values, **{name: high_value}))
+        rows.append(
+            {
+                "parameter": name,
+                "low": low - base,
+                "high": high - base,
+                "low_value": low_value,
+                "high_value": high_value,
+                "low_degenerate": low_ambiguous,
+                "high_degenerate": high_ambiguous,
+            }
+        )
+    columns = [
+        "parameter",
+        "low",
+        "high",
+        "low_value",
+        "high_value",
+        "low_degenerate",
+        "high_degenerate",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
     swing = (frame["high"] - frame["low"]).abs()
-    return (
+    out = (
         frame.assign(swing=swing)
-        .sort_values("swing", ascending=False)
+        .sort_values("swing", ascending=False, kind="stable")
         .drop(columns="swing")
         .reset_index(drop=True)
     )
+    out.attrs["baseline_degenerate"] = base_ambiguous
+    out.attrs["baseline_equilibria"] = len(base_result.equilibria)
+    return out
 
 
 def plot_tornado(data: pd.DataFrame, ax: Any = None, top: int = 10) -> Any:
-    """Tornado chart of :func:`tornado_data`: the parameters that move the payoff most."""
-    plt = _pyplot()
-    shown = data.head(top).iloc[::-1]
+    """Tornado chart of :func:`tornado_data`: the parameters that move the payoff most.
+
+    Steps flagged degenerate are left out (no bar), and so are parameters whose steps change
+    nothing.
+    """
+    shown = data.copy()
+    for side in ("low", "high"):
+        flag = f"{side}_degenerate"
+        if flag in shown:
+            shown[side] = shown[side].where(~shown[flag].astype(bool))
+    moving = (shown["low"].abs() > 1e-12) | (shown["high"].abs() > 1e-12)
+    shown = shown[moving].head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.4 * len(shown) + 1))
+        ax = _new_axes(6, 0.4 * max(len(shown), 1) + 1.2)[0]
     y = np.arange(len(shown))
-    ax.barh(y, shown["low"], color="tab:red", label="parameter down")
-    ax.barh(y, shown["high"], color="tab:green", label="parameter up")
+    ax.barh(y, shown["low"].fillna(0), color="tab:red", label="parameter down")
+    ax.barh(y, shown["high"].fillna(0), color="tab:green", label="parameter up")
     ax.set_yticks(y, shown["parameter"], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     ax.set_xlabel("change in equilibrium payoff")
-    ax.set_title("Sensitivity", fontsize=9)
+    ax.set_title("Sensitivity", fontsize=10)
     return ax

@@ -13,10 +13,12 @@ keeps AI-chip controls"):
     The smallest change of the scenario's declared parameters, within their ranges (distance
     measured in units of each parameter's range), after which ``a`` is a strict equilibrium with
     the margin. Payoffs are arbitrary expressions of the parameters, so this is a nonlinear
-    program. A batch of 4,096 random points in the ranges (``rng``) shows where the target
-    holds; SLSQP then searches for the nearest such point from the baseline and from the closest
-    sampled ones. Every answer is re-checked on the compiled payoffs, and when nothing is found
-    the result says so rather than claiming the target is impossible.
+    program. A batch of random points in the ranges (4,096 by default, ``rng``) shows where
+    the target holds; SLSQP then searches for the nearest such point from the baseline and from
+    the closest sampled ones (or, when no sampled point qualifies, from those that come
+    closest). Every answer is re-checked on the compiled payoffs, and when nothing is found the
+    result says so, with how close the search came, rather than claiming the target is
+    impossible.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._format import format_number
 from ...errors import GameTheoryError, WhatIfError
 from ...model.game import Game
 from ...model.scenario import Scenario
@@ -36,7 +39,24 @@ __all__ = ["ParameterChange", "PayoffChange", "parameter_change", "payoff_change
 
 
 def _kind(margin: float) -> str:
-    return f"a strict equilibrium (margin {margin:g})" if margin > 0 else "an equilibrium"
+    """What the target must become, in plain words."""
+    if margin > 0:
+        return (
+            f"an equilibrium in which each side would lose at least {format_number(margin)} "
+            "by changing its own choice"
+        )
+    return "an equilibrium"
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _change(old: float, new: float) -> str:
+    """``raise ... from 7.5 to 16.6 (+9.1)`` without the verb's object."""
+    delta = new - old
+    sign = "+" if delta > 0 else "-"
+    return f"from {format_number(old)} to {format_number(new)} ({sign}{format_number(abs(delta))})"
 
 
 def _target_index(game: Game, target: Sequence[str | int] | Mapping[str, str]) -> tuple[int, ...]:
@@ -108,15 +128,29 @@ class PayoffChange:
         )
         if not self.changes:
             return f"{profile} is already {_kind(self.margin)}."
-        parts = [
-            f"{player}'s payoff at ({', '.join(labels)}) from {old:.4g} to {new:.4g}"
-            for player, labels, old, new in self.changes
-        ]
+        cells: dict[tuple[str, ...], list[tuple[str, float, float]]] = {}
+        for player, labels, old, new in self.changes:
+            cells.setdefault(labels, []).append((player, old, new))
+        parts = []
+        for labels, moves in cells.items():
+            where = (
+                "at the target itself"
+                if labels == self.target
+                else f"where the outcome is ({', '.join(labels)})"
+            )
+            said = [
+                f"{'raise' if new > old else 'lower'} {player}'s payoff {_change(old, new)}"
+                for player, old, new in moves
+            ]
+            parts.append(f"{where}, {_join(said)}")
+        total = (
+            f"In all, payoffs move by {format_number(self.size)} (the sum of the changes)."
+            if self.norm == "l1"
+            else f"No payoff moves by more than {format_number(self.size)}."
+        )
         return (
-            f"To make {profile} {_kind(self.margin)}, the smallest "
-            f"change of payoffs ({self.norm} norm, size {self.size:.4g}) moves "
-            + "; ".join(parts)
-            + "."
+            f"The smallest change to the payoffs that would make {profile} "
+            f"{_kind(self.margin)}: " + "; ".join(parts) + ". " + total
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -223,6 +257,11 @@ class ParameterChange:
         Smallest deviation loss at ``values`` (at least the required margin when found).
     starts
         Number of optimisation starts tried.
+    sampled
+        Number of random points sampled in the ranges.
+    closest
+        When nothing is found: the largest smallest deviation loss seen at any point tried
+        (negative: at best, some side still gains ``-closest`` by changing its own choice).
     """
 
     target: tuple[str, ...]
@@ -234,6 +273,8 @@ class ParameterChange:
     starts: int
     required_margin: float = 0.0
     players: tuple[str, ...] = field(default=())
+    sampled: int = 0
+    closest: float | None = None
 
     def changed(self) -> dict[str, tuple[float, float]]:
         """Parameters that moved: ``{name: (before, after)}``."""
@@ -249,20 +290,41 @@ class ParameterChange:
         """A readable summary."""
         profile = " / ".join(f"{p}: {a}" for p, a in zip(self.players, self.target, strict=True))
         if not self.found:
+            searched = (
+                f"{self.sampled:,} random points and {self.starts} local searches"
+                if self.sampled
+                else f"{self.starts} local searches"
+            )
+            closest = ""
+            if self.closest is not None and self.closest < 0:
+                closest = (
+                    " At the closest point tried, some side still gained "
+                    f"{format_number(-self.closest)} by changing its own choice."
+                )
+            elif self.closest is not None and self.closest < self.required_margin:
+                lost = format_number(self.closest)
+                closest = (
+                    " At the closest point tried, some side would be indifferent to changing "
+                    "its own choice."
+                    if lost == "0"
+                    else f" At the closest point tried, some side would lose only {lost} by "
+                    "changing its own choice."
+                )
             return (
                 f"No parameter values within the declared ranges were found that make {profile} "
-                f"{_kind(self.required_margin)} "
-                f"({self.starts} optimisation starts); this is a search result, not a proof "
-                "that none exist."
+                f"{_kind(self.required_margin)} ({searched}); this is a search result, not a "
+                f"proof that none exist.{closest}"
             )
         moved = self.changed()
         if not moved:
             return f"{profile} is already {_kind(self.required_margin)} at the baseline."
-        parts = [f"{name} from {a:.4g} to {b:.4g}" for name, (a, b) in moved.items()]
+        parts = [f"{name} moves {_change(a, b)}" for name, (a, b) in moved.items()]
+        share = 100 * (self.distance or 0.0)
         return (
             f"{profile} becomes {_kind(self.required_margin)} if "
             + ", ".join(parts)
-            + f" (distance {self.distance:.3g} in units of the declared ranges)."
+            + f": the smallest change found, {format_number(share, 2)} % of the declared "
+            "ranges in all."
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,6 +339,8 @@ class ParameterChange:
             "margin_at_values": self.margin,
             "required_margin": self.required_margin,
             "starts": self.starts,
+            "sampled": self.sampled,
+            "closest": self.closest,
             "sentence": self.sentence(),
         }
 
@@ -290,6 +354,8 @@ def parameter_change(
     fixed: Mapping[str, float] | None = None,
     starts: int = 20,
     rng: np.random.Generator | int | None = 0,
+    sample: int = 4096,
+    maxiter: int = 300,
 ) -> ParameterChange:
     """Smallest change of parameters (within ranges) making ``target`` a strict equilibrium.
 
@@ -309,6 +375,11 @@ def parameter_change(
         Optimisation starts: the baseline, then random points in the ranges.
     rng
         Random generator or seed for the starts (recorded behaviour: same seed, same answer).
+    sample
+        Random points evaluated (in one batch) to find where the target holds.
+    maxiter
+        Iteration limit of each local search; searches from points where the target does not
+        hold are what reach it, so a smaller limit gives up sooner on impossible targets.
     """
     from scipy.optimize import minimize
 
@@ -385,18 +456,28 @@ def parameter_change(
             if distance < best_distance:
                 best_x, best_distance = x, distance
 
+    closest = float(losses(x0).min(initial=np.inf))
     consider(x0)
     tried = 0
+    sampled = 0
     if names and best_distance > 0:
         # A batch of random points shows where the target holds; the closest of them, the
         # baseline and a few random points start the local search for the nearest such point.
-        sample = low + generator.random((4096, len(names))) * (high - low)
-        feasible = sample[losses_batch(sample).min(axis=1) >= margin]
+        points = low + generator.random((max(sample, 0), len(names))) * (high - low)
+        sampled = len(points)
+        worst = losses_batch(points).min(axis=1) if sampled else np.zeros(0)
+        closest = max(closest, float(worst.max(initial=-np.inf)))
+        feasible = points[worst >= margin]
         order = np.argsort(np.linalg.norm((feasible - x0) / span, axis=1))
         starts_list = [x0, *feasible[order[: max(starts // 2, 1)]]]
-        # Without a feasible sample the local search rarely succeeds: try a few starts only.
-        extra = max(starts - len(starts_list), 0) if len(feasible) else min(3, starts)
-        starts_list += [low + generator.random(len(names)) * (high - low) for _ in range(extra)]
+        if len(feasible):
+            extra = max(starts - len(starts_list), 0)
+            starts_list += [low + generator.random(len(names)) * (high - low) for _ in range(extra)]
+        else:
+            # Without a feasible sample the local search rarely succeeds: start from the
+            # sampled points that come closest (largest smallest deviation loss), a few only.
+            nearest = np.argsort(-worst)[: min(3, starts)]
+            starts_list += [points[k] for k in nearest]
         for start in starts_list:
             tried += 1
             consider(start)
@@ -409,20 +490,42 @@ def parameter_change(
                     {"type": "ineq", "fun": lambda x: losses(x) - margin, "jac": jacobian}
                 ],
                 method="SLSQP",
-                options={"maxiter": 300, "ftol": 1e-12},
+                options={"maxiter": maxiter, "ftol": 1e-12},
             )
-            consider(np.clip(res.x, low, high))
+            end = np.clip(res.x, low, high)
+            closest = max(closest, float(losses(end).min(initial=np.inf)))
+            consider(end)
     candidates = range(tried)
     players = scenario.players
     if best_x is None:
         return ParameterChange(
-            labels, False, base, None, None, None, len(candidates), float(margin), players
+            labels,
+            False,
+            base,
+            None,
+            None,
+            None,
+            len(candidates),
+            float(margin),
+            players,
+            sampled,
+            closest if np.isfinite(closest) else None,
         )
     values = dict(base)
     values.update({n: float(v) for n, v in zip(names, best_x, strict=True)})
     achieved = float(losses(best_x).min(initial=np.inf))
     return ParameterChange(
-        labels, True, base, values, best_distance, achieved, len(candidates), float(margin), players
+        labels,
+        True,
+        base,
+        values,
+        best_distance,
+        achieved,
+        len(candidates),
+        float(margin),
+        players,
+        sampled,
+        None,
     )
 
 
