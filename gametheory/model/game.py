@@ -30,6 +30,7 @@ whether an answer is accepted.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -247,10 +248,15 @@ class Game:
         """Iterate over all pure action profiles as index tuples."""
         return itertools.product(*(range(n) for n in self.shape))
 
-    @property
+    @functools.cached_property
     def scales(self) -> FloatArray:
-        """Each player's payoff scale for the tolerance policy (see :func:`payoff_scales`)."""
-        return payoff_scales(self.payoffs)
+        """Each player's payoff scale for the tolerance policy (see :func:`payoff_scales`).
+
+        Computed once per game (the game is immutable).
+        """
+        scales = payoff_scales(self.payoffs)
+        scales.setflags(write=False)
+        return scales
 
     # ------------------------------------------------------------------ what-if
     def with_payoffs(self, payoffs: ArrayLike) -> Game:
@@ -305,10 +311,15 @@ class Game:
     def action_values(self, strategies: Sequence[FloatArray], player: int) -> FloatArray:
         """Expected payoff of each of ``player``'s pure actions against the others' strategies."""
         values = self.payoffs[player]
-        # Contract the other players' axes, last first so axis numbers stay valid.
+        # Contract the other players' axes, last first so axis numbers stay valid. Against a
+        # pure strategy the contraction is a slice, which is much cheaper on large games.
         for q in reversed(range(self.n_players)):
             if q != player:
-                values = np.tensordot(values, strategies[q], axes=([q], [0]))
+                support = np.flatnonzero(strategies[q])
+                if len(support) == 1 and strategies[q][support[0]] == 1.0:
+                    values = np.take(values, support[0], axis=q)
+                else:
+                    values = np.tensordot(values, strategies[q], axes=([q], [0]))
         return np.asarray(values, dtype=np.float64)
 
     # ------------------------------------------------------------------ dunder

@@ -21,9 +21,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..model.game import Game
+from .cost import bases
 from .polytope import normalised
 from .registry import register
 from .result import Candidates
+
+#: nashpy tries bases or supports one at a time in Python: refuse beyond this (8x8 and up).
+MAX_NASHPY_BASES = 5_000
 
 __all__ = ["nashpy_support_enumeration", "nashpy_vertex_enumeration"]
 
@@ -40,6 +44,9 @@ def _collect(iterator: Iterable[Sequence[ArrayLike]]) -> list[tuple[NDArray[np.f
     summary="nashpy's vertex enumeration (payoffs shifted positive first)",
     two_player_only=True,
     finds="some",
+    work=bases,
+    max_work=MAX_NASHPY_BASES,
+    work_unit="bases (nashpy tries each in Python)",
 )
 def nashpy_vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     """Equilibria from ``nashpy.Game.vertex_enumeration`` on payoffs normalised to [1, 2].
@@ -68,6 +75,9 @@ def nashpy_vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     summary="nashpy's support enumeration (may miss equilibria)",
     two_player_only=True,
     finds="some",
+    work=bases,
+    max_work=MAX_NASHPY_BASES,
+    work_unit="support pairs (nashpy tries each in Python)",
 )
 def nashpy_support_enumeration(game: Game, *, tol: float) -> Candidates:
     """Equilibria from ``nashpy.Game.support_enumeration``.

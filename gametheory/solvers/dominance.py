@@ -20,9 +20,13 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from ..model.game import Game
+from .cost import dominance_work
 from .minimax import maximin
-from .registry import register, solve, two_player_method
+from .registry import CONSTANT_GAME_WARNING, register, solve, two_player_method
 from .result import Candidates
+
+#: Iterated dominance is refused beyond this many LP entries per round (about 70x70 actions).
+MAX_DOMINANCE_WORK = 1_000_000
 
 __all__ = ["DominanceResult", "Elimination", "iesds", "iterated_dominance"]
 
@@ -103,7 +107,9 @@ def _dominator(
     return None
 
 
-def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
+def iterated_dominance(
+    game: Game, tol: float = 1e-9, *, max_work: int | None = MAX_DOMINANCE_WORK
+) -> DominanceResult:
     """Iteratively remove strictly dominated actions (by pure or mixed strategies).
 
     Parameters
@@ -119,10 +125,23 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
     DominanceResult
         Surviving actions, the reduced game and the eliminations with their dominators.
 
+    Raises
+    ------
+    SolverError
+        If the game is too large: one round would need more than ``max_work`` linear-program
+        entries (see :mod:`gametheory.solvers.cost`; ``None`` lifts the limit).
+
     Notes
     -----
     Each round solves one small LP per remaining action; rounds repeat until nothing changes.
     """
+    work = dominance_work(game)
+    if max_work is not None and work > max_work:
+        shape = "x".join(str(n) for n in game.shape)
+        raise SolverError(
+            f"iterated dominance of this {shape} game would solve linear programs with about "
+            f"{work:,} entries per round (limit {max_work:,}); pass max_work={work} to wait"
+        )
     scales = game.scales
     surviving = [list(range(n)) for n in game.shape]
     eliminated: list[Elimination] = []
@@ -171,6 +190,9 @@ def iterated_dominance(game: Game, tol: float = 1e-9) -> DominanceResult:
     summary="iterated strict dominance, then equilibria of the reduced game",
     two_player_only=False,
     finds="all",
+    work=dominance_work,
+    max_work=MAX_DOMINANCE_WORK,
+    work_unit="linear-program entries per round",
 )
 def iesds(game: Game, *, tol: float, then: str = "auto") -> Candidates:
     """Eliminate strictly dominated actions, solve what remains, map back.
@@ -185,7 +207,7 @@ def iesds(game: Game, *, tol: float, then: str = "auto") -> Candidates:
     Candidates
         Equilibria of the original game; ``details["eliminated"]`` lists the eliminations.
     """
-    result = iterated_dominance(game, tol)
+    result = iterated_dominance(game, tol, max_work=None)  # solve() checked the work
     reduced = result.reduced
     details: dict[str, Any] = {"dominance": result.to_dict()}
     if all(len(s) == 1 for s in result.surviving):
@@ -197,7 +219,15 @@ def iesds(game: Game, *, tol: float, then: str = "auto") -> Candidates:
             then = two_player_method(reduced) if reduced.n_players == 2 else "pure"
         inner = solve(reduced, then, tol=tol)
         inner_profiles = [eq.strategies for eq in inner.equilibria]
-        complete, warnings = inner.complete, list(inner.warnings)
+        complete, warnings = (
+            inner.complete,
+            [w for w in inner.warnings if not w.startswith(CONSTANT_GAME_WARNING)],
+        )
+        if inner.details.get("every_profile_is_equilibrium"):
+            warnings.append(
+                "after dominance, every remaining player's payoffs are constant: every "
+                "mixture of the surviving actions is an equilibrium"
+            )
         details["then"] = then
     profiles = []
     for strategies in inner_profiles:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from ..model.game import TIE_TOL, Game
 from .batch import MAX_LABELS, bimatrix_batch
+from .cost import bases
 from .polytope import Vertices, bases_count, bimatrix_vertices
 from .registry import register
 from .result import Candidates
@@ -22,23 +23,14 @@ from .result import Candidates
 __all__ = ["MAX_BASES", "is_degenerate", "support_enumeration", "vertex_enumeration"]
 
 #: Refuse enumeration beyond this many bases per polytope (about 14x14); use lemke_howson.
-MAX_BASES = 50_000_000
+MAX_BASES = 3_000_000
+#: Support pairs tried by support enumeration before a game is refused (about 20 s).
+MAX_SUPPORT_PAIRS = 1_000_000
 #: Up to this many bases per polytope, single games go through the batched solver (the same
 #: code as sweeps); larger ones through the chunked single-game path.
 BATCH_MAX_BASES = 200_000
 
 Strategies = tuple[NDArray[np.float64], ...]
-
-
-def _check_size(game: Game, method: str) -> None:
-    from ..errors import SolverError
-
-    m, n = game.shape
-    if bases_count(m, n) > MAX_BASES:
-        raise SolverError(
-            f"{method} of a {m}x{n} game would try {bases_count(m, n):,} bases "
-            f"(limit {MAX_BASES:,}); use method 'lemke_howson' for one equilibrium"
-        )
 
 
 def is_degenerate(game: Game) -> bool:
@@ -62,6 +54,9 @@ def is_degenerate(game: Game) -> bool:
     summary="all extreme equilibria of a two-player game, exact on degenerate games",
     two_player_only=True,
     finds="all",
+    work=bases,
+    max_work=MAX_BASES,
+    work_unit="bases per best-response polytope",
 )
 def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     """Enumerate the extreme equilibria of a bimatrix game from its polytopes' vertices.
@@ -90,7 +85,6 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     Floating-point arithmetic on normalised payoffs; near-singular bases (a pivot
     below 1e-11) are treated as singular.
     """
-    _check_size(game, "vertex enumeration")
     m, n = game.shape
     if m + n <= MAX_LABELS and bases_count(m, n) <= BATCH_MAX_BASES:
         A, B = game.bimatrix()
@@ -137,6 +131,9 @@ def _completely_labelled(P: Vertices, Q: Vertices) -> list[tuple[int, int]]:
     summary="all equilibria of a nondegenerate two-player game, by equal-size supports",
     two_player_only=True,
     finds="all",
+    work=bases,
+    max_work=MAX_SUPPORT_PAIRS,
+    work_unit="support pairs",
 )
 def support_enumeration(game: Game, *, tol: float) -> Candidates:
     """Enumerate equilibria by trying every pair of equal-size supports.
@@ -158,7 +155,6 @@ def support_enumeration(game: Game, *, tol: float) -> Candidates:
     with :data:`~gametheory.model.game.TIE_TOL` relative to each player's payoff range, not exact
     comparisons, so round-off such as ``-4.6e-17`` does not discard a true equilibrium.
     """
-    _check_size(game, "support enumeration")
     A, B = game.bimatrix()
     eps_row, eps_col = TIE_TOL * game.scales
     m, n = game.shape

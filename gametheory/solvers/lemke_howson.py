@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from ..model.game import Game
+from .cost import pivoting_work
 from .polytope import normalised
 from .registry import register
 from .result import Candidates
@@ -107,6 +108,9 @@ def lemke_howson_path(
     summary="one equilibrium of a two-player game by complementary pivoting",
     two_player_only=True,
     finds="one",
+    work=pivoting_work,
+    max_work=30_000_000,
+    work_unit="tableau operations",
 )
 def lemke_howson(
     game: Game,

@@ -7,6 +7,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from ..model.game import Game
+from .cost import linear_program_work
 from .registry import register
 from .result import Candidates
 
@@ -42,6 +43,9 @@ def maximin(A: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
     summary="optimal strategies and value of a two-player zero-sum (or constant-sum) game",
     two_player_only=True,
     finds="one",
+    work=linear_program_work,
+    max_work=4_000_000,
+    work_unit="constraint entries in the linear program",
 )
 def minimax(game: Game, *, tol: float) -> Candidates:
     """Solve a zero-sum game: each player's maximin strategy, by linear programming.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.game import TIE_TOL, Game
-from .registry import register
+from .cost import profile_work
+from .registry import MAX_LISTED, register
 from .result import Candidates
 
 __all__ = ["pure_equilibria", "pure_equilibrium_mask"]
@@ -30,6 +31,9 @@ def pure_equilibrium_mask(game: Game, tol: float = TIE_TOL) -> np.ndarray:
     summary="every pure-strategy equilibrium of an N-player game",
     two_player_only=False,
     finds="pure",
+    work=profile_work,
+    max_work=200_000_000,
+    work_unit="payoff comparisons",
 )
 def pure_equilibria(game: Game, *, tol: float) -> Candidates:
     """Enumerate pure-strategy equilibria by checking every profile at once.
@@ -45,13 +49,21 @@ def pure_equilibria(game: Game, *, tol: float) -> Candidates:
     Cost: ``O(N * prod(n_i))`` operations and memory of one boolean per profile.
     """
     mask = pure_equilibrium_mask(game)
+    found = int(mask.sum())
     profiles = []
-    for index in np.argwhere(mask):
+    for index in np.argwhere(mask)[:MAX_LISTED]:
         strategies = []
         for p, a in enumerate(index):
             vec = np.zeros(game.shape[p])
             vec[a] = 1.0
             strategies.append(vec)
         profiles.append(tuple(strategies))
-    warning = "only pure-strategy equilibria are sought; mixed equilibria may also exist"
-    return Candidates(profiles, complete=False, warnings=[warning], details={"scope": "pure"})
+    warnings = ["only pure-strategy equilibria are sought; mixed equilibria may also exist"]
+    if found > MAX_LISTED:
+        warnings.append(f"{found:,} pure equilibria exist; the first {MAX_LISTED:,} are listed")
+    return Candidates(
+        profiles,
+        complete=False,
+        warnings=warnings,
+        details={"scope": "pure", "pure_equilibria": found},
+    )

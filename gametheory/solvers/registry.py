@@ -9,6 +9,7 @@ solver's answers pass the same test and come back as the same :class:`SolveResul
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,31 +28,68 @@ SolverFunction = Callable[..., Candidates]
 
 #: Profiles closer than this (max abs probability difference) are merged as duplicates.
 DUPLICATE_DISTANCE = 1e-6
+#: Up to this many accepted equilibria, each candidate is compared with every one of them for
+#: near-duplicates; beyond it, only profiles equal to six decimals are merged (linear time).
+FUZZY_DEDUPLICATION = 200
+#: Most equilibria checked and listed in one result; more found makes the result incomplete.
+MAX_LISTED = 1_000
 
 
 @dataclass(frozen=True)
 class SolverInfo:
-    """A registered solver: its function and what it accepts."""
+    """A registered solver: its function, what it accepts and how much work it may take.
+
+    ``work`` estimates the solver's elementary steps for a game (see :mod:`.cost`); ``solve``
+    refuses a game whose estimate exceeds ``max_work`` before calling the solver.
+    """
 
     name: str
     function: SolverFunction
     summary: str
     two_player_only: bool
     finds: str  # "all", "one", "pure" or "some"
+    work: Callable[[Game], int] | None = None
+    max_work: int = 0
+    work_unit: str = ""
+
+    def options(self) -> tuple[str, ...]:
+        """The keyword options the solver accepts (besides ``tol``)."""
+        parameters = inspect.signature(self.function).parameters.values()
+        return tuple(p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.name != "tol")
+
+    def fits(self, game: Game, max_work: int | None = None) -> bool:
+        """Whether the game is within the solver's work limit (and player count)."""
+        if self.two_player_only and game.n_players != 2:
+            return False
+        limit = self.max_work if max_work is None else max_work
+        return self.work is None or self.work(game) <= limit
 
 
 _REGISTRY: dict[str, SolverInfo] = {}
 
 
 def register(
-    name: str, *, summary: str, two_player_only: bool, finds: str
+    name: str,
+    *,
+    summary: str,
+    two_player_only: bool,
+    finds: str,
+    work: Callable[[Game], int] | None = None,
+    max_work: int = 0,
+    work_unit: str = "",
 ) -> Callable[[SolverFunction], SolverFunction]:
-    """Register a solver function under ``name`` (decorator)."""
+    """Register a solver function under ``name`` (decorator).
+
+    ``work``, ``max_work`` and ``work_unit`` state the solver's cost model and limit (see
+    :mod:`.cost`); every solver that can be slow on large games declares them.
+    """
 
     def decorate(function: SolverFunction) -> SolverFunction:
         if name in _REGISTRY:
             raise RuntimeError(f"solver '{name}' registered twice")
-        _REGISTRY[name] = SolverInfo(name, function, summary, two_player_only, finds)
+        _REGISTRY[name] = SolverInfo(
+            name, function, summary, two_player_only, finds, work, max_work, work_unit
+        )
         return function
 
     return decorate
@@ -62,39 +100,110 @@ def methods() -> dict[str, SolverInfo]:
     return dict(_REGISTRY)
 
 
+#: How the warning for a game of constant payoffs begins (a nested solve's is reworded).
+CONSTANT_GAME_WARNING = "every player's payoffs are constant"
+
+#: Methods suggested, in this order, when a game is too large for the one asked for.
+FALLBACKS = ("vertex_enumeration", "support_enumeration", "iesds", "lemke_howson", "pure")
+
 #: Vertex enumeration is chosen by ``auto`` when each polytope has at most this many bases.
 AUTO_MAX_BASES = 200_000
 
 
 def choose_method(game: Game) -> tuple[str, str]:
-    """The method ``auto`` picks for a game, and why."""
-    if game.n_players != 2:
+    """The method ``auto`` picks for a game, and why.
+
+    The first that fits its work limit of: vertex enumeration (two players, up to
+    :data:`AUTO_MAX_BASES` bases), iterated dominance (then the best method for what remains),
+    Lemke-Howson (two players, one equilibrium), and pure equilibria, which always fits, so
+    ``auto`` finishes on every game it accepts.
+    """
+    shape = "x".join(str(n) for n in game.shape)
+    if game.n_players == 2:
+        m, n = game.shape
+        count = math.comb(m + n, m)
+        if count <= AUTO_MAX_BASES:
+            return "vertex_enumeration", (
+                f"two-player {shape} game: vertex enumeration finds every extreme equilibrium "
+                f"({count:,} bases per polytope)"
+            )
+    if _fits("iesds", game):
+        if game.n_players != 2:
+            return "iesds", (
+                f"{game.n_players}-player game: iterated elimination of strictly dominated "
+                "strategies, then pure equilibria of what remains"
+            )
         return "iesds", (
-            f"{game.n_players}-player game: iterated elimination of strictly dominated "
-            "strategies, then pure equilibria of what remains"
+            f"two-player {shape} game is too large for enumeration: strictly dominated "
+            "strategies are removed first, then vertex enumeration if what remains is small "
+            "enough, else Lemke-Howson for one equilibrium"
         )
-    m, n = game.shape
-    bases = math.comb(m + n, m)
-    if bases <= AUTO_MAX_BASES:
-        return "vertex_enumeration", (
-            f"two-player {m}x{n} game: vertex enumeration finds every extreme equilibrium "
-            f"({bases:,} bases per polytope)"
+    if _fits("lemke_howson", game):
+        return "lemke_howson", (
+            f"two-player {shape} game is too large for enumeration and for iterated dominance: "
+            "Lemke-Howson finds one equilibrium"
         )
-    return "iesds", (
-        f"two-player {m}x{n} game is too large for enumeration ({bases:,} bases): strictly "
-        "dominated strategies are removed first, then vertex enumeration if what remains is "
-        "small enough, else Lemke-Howson for one equilibrium"
+    return "pure", (
+        f"{shape} game is too large for every method that seeks mixed equilibria: only pure "
+        "equilibria are sought"
     )
 
 
+def _fits(method: str, game: Game) -> bool:
+    info = _REGISTRY.get(method)
+    return info is not None and info.fits(game)
+
+
 def two_player_method(game: Game) -> str:
-    """Vertex enumeration when a two-player game is small enough, else Lemke-Howson."""
+    """For a two-player game: vertex enumeration if small, else Lemke-Howson, else pure."""
     m, n = game.shape
-    return "vertex_enumeration" if math.comb(m + n, m) <= AUTO_MAX_BASES else "lemke_howson"
+    if math.comb(m + n, m) <= AUTO_MAX_BASES:
+        return "vertex_enumeration"
+    return "lemke_howson" if _fits("lemke_howson", game) else "pure"
+
+
+def _too_much_work(info: SolverInfo, game: Game, max_work: int | None) -> SolverError | None:
+    """The error for a game beyond the solver's work limit, naming methods that can cope."""
+    if info.work is None:
+        return None
+    work = info.work(game)
+    limit = info.max_work if max_work is None else max_work
+    if work <= limit:
+        return None
+    shape = "x".join(str(n) for n in game.shape)
+    instead = [
+        name
+        for name in FALLBACKS
+        if name != info.name and name in _REGISTRY and _REGISTRY[name].fits(game)
+    ]
+    hint = (
+        f"methods that can cope: {', '.join(instead)}"
+        if instead
+        else "no method can solve a game this size"
+    )
+    return SolverError(
+        f"method '{info.name}' would need about {work:,} {info.work_unit} for this {shape} "
+        f"game (limit {limit:,}); {hint}, or pass max_work={work} to wait"
+    )
+
+
+def _check_options(info: SolverInfo, options: dict[str, Any]) -> None:
+    accepted = info.options()
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        listing = ", ".join(accepted) if accepted else "none"
+        raise SolverError(
+            f"method '{info.name}' has no option '{unknown[0]}'; its options: {listing}"
+        )
 
 
 def solve(
-    game: Game, method: str = "auto", *, tol: float = DEFAULT_TOL, **options: Any
+    game: Game,
+    method: str = "auto",
+    *,
+    tol: float = DEFAULT_TOL,
+    max_work: int | None = None,
+    **options: Any,
 ) -> SolveResult:
     """Compute equilibria of a game.
 
@@ -109,8 +218,11 @@ def solve(
         reason are recorded in ``details["auto"]``.
     tol
         Relative regret tolerance (see :mod:`gametheory.model.game`).
+    max_work
+        Raise the method's work limit (see :mod:`gametheory.solvers.cost`); by default a game
+        the method could not finish in well under a minute is refused before any work.
     **options
-        Passed to the solver.
+        Passed to the solver; an option it does not take is an error.
 
     Returns
     -------
@@ -149,8 +261,55 @@ def solve(
         raise SolverError(
             f"method '{method}' needs a two-player game; this game has {game.n_players} players"
         )
+    _check_options(info, options)
+    too_much = _too_much_work(info, game, max_work)
+    if too_much is not None:
+        raise too_much
+    scale_problem = _payoff_range_problem(game)
+    if scale_problem is not None:
+        raise SolverError(scale_problem)
     candidates = info.function(game, tol=tol, **options)
     return _verified(game, method, options, tol, candidates, details)
+
+
+#: Payoffs larger than this in magnitude overflow the products and sums inside the solvers.
+MAX_MAGNITUDE = 1e100
+#: A player whose payoffs differ by less than this fraction of their size has differences that
+#: float64 (53-bit significand) cannot resolve reliably.
+MIN_RELATIVE_SPREAD = 1e-12
+
+
+def _payoff_range_problem(game: Game) -> str | None:
+    magnitude = float(np.abs(game.payoffs).max())
+    if magnitude > MAX_MAGNITUDE:
+        return (
+            f"payoffs as large as {magnitude:.3g} overflow floating-point arithmetic; rescale "
+            "them (multiplying a player's payoffs by a positive number, or adding a constant, "
+            "changes no equilibrium)"
+        )
+    return None
+
+
+def _precision_warnings(game: Game) -> list[str]:
+    """Warnings for players whose payoff differences are lost at their magnitude."""
+    warnings = []
+    for p, player in enumerate(game.players):
+        own = game.payoffs[p]
+        size = float(np.abs(own).max())
+        spread = float(own.max() - own.min())
+        if size > 0 and 0 < spread < MIN_RELATIVE_SPREAD * size:
+            warnings.append(
+                f"{player}'s payoffs differ by {spread:.3g} at a size of {size:.3g}: float64 "
+                "cannot resolve such differences, so ties and equilibria may be artefacts; "
+                "subtract a constant from that player's payoffs (no equilibrium changes)"
+            )
+        elif size >= 2.0**53 and np.all(own == np.round(own)):
+            warnings.append(
+                f"{player}'s payoffs reach {size:.3g}, beyond 2^53, where float64 no longer "
+                "holds every integer exactly: payoffs that differ by a little may have become "
+                "equal; subtract a constant or rescale"
+            )
+    return warnings
 
 
 def _verified(
@@ -161,13 +320,28 @@ def _verified(
     candidates: Candidates,
     details: dict[str, Any],
 ) -> SolveResult:
-    warnings = list(candidates.warnings)
+    warnings = list(candidates.warnings) + _precision_warnings(game)
     complete = candidates.complete
+    if all(float(np.ptp(game.payoffs[p])) == 0 for p in range(game.n_players)):
+        details["every_profile_is_equilibrium"] = True
+        warnings.append(
+            f"{CONSTANT_GAME_WARNING}, so every profile (pure or mixed) is an "
+            "equilibrium; the list shows only what the method found"
+        )
     accepted: list[Profile] = []
     rejected = 0
     exact_payoffs = integer_payoffs(game.payoffs)
     exact = 0
-    for strategies in candidates.profiles:
+    profiles = list(candidates.profiles)
+    if len(profiles) > MAX_LISTED:
+        complete = False
+        warnings.append(
+            f"{method} found {len(profiles):,} candidate equilibria; the first {MAX_LISTED:,} "
+            "are checked and listed"
+        )
+        profiles = profiles[:MAX_LISTED]
+    seen: set[tuple[float, ...]] = set()
+    for strategies in profiles:
         try:
             profile = Profile(game, tuple(strategies))
         except ValueError:
@@ -181,8 +355,13 @@ def _verified(
             if polished is not None:
                 profile = Profile(game, polished)
                 exact += 1
-        if any(profile.distance(other) <= DUPLICATE_DISTANCE for other in accepted):
+        key = tuple(np.round(np.concatenate(profile.strategies), 6).tolist())
+        if key in seen or (
+            len(accepted) <= FUZZY_DEDUPLICATION
+            and any(profile.distance(other) <= DUPLICATE_DISTANCE for other in accepted)
+        ):
             continue
+        seen.add(key)
         accepted.append(profile)
     if rejected:
         complete = False
@@ -202,7 +381,7 @@ def _verified(
         options=options,
         tolerance=tol,
         complete=complete,
-        warnings=tuple(warnings),
+        warnings=tuple(dict.fromkeys(warnings)),  # a nested solve may repeat a warning
         degenerate=candidates.degenerate,
         details={**details, **candidates.details, "exactly_verified": exact},
     )
