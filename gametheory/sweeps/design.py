@@ -13,6 +13,7 @@ Random designs draw from fixed blocks of :data:`BLOCK` points, block ``b`` seede
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 from collections.abc import Mapping, Sequence
@@ -131,9 +132,11 @@ def _permutation(seed: int, column: int, size: int) -> NDArray[np.int32]:
 def _check_names(scenario: Scenario, names: Sequence[str], what: str) -> None:
     for name in names:
         if name not in scenario.parameters:
+            close = difflib.get_close_matches(name, list(scenario.parameters), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             declared = ", ".join(scenario.parameters) or "none"
             raise ScenarioError(
-                f"{what}: unknown parameter '{name}' (declared parameters: {declared})",
+                f"{what}: unknown parameter '{name}'{hint} (declared parameters: {declared})",
                 file=scenario.path,
             )
 

@@ -20,6 +20,8 @@ import hashlib
 import json
 import os
 import shutil
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,16 +253,70 @@ class _NoProgress:
         pass
 
 
+#: Reads the time for :class:`_LineProgress` (a module attribute so tests can replace it).
+_clock = time.monotonic
+
+
+class _LineProgress:
+    """Progress for a pipe or a log file: whole lines, never a bar redrawn in place.
+
+    A line at most every ``every`` seconds while the sweep runs, and one when it ends (on
+    :meth:`close`, unless the last line already said the same).
+    """
+
+    def __init__(self, total: int, done: int, every: float = 60.0) -> None:
+        self.total = total
+        self.done = done
+        self.every = every
+        self.start = self.last = _clock()
+        self.printed: int | None = None
+        self.closed = False
+
+    def update(self, count: int) -> None:
+        self.done += count
+        now = _clock()
+        if now - self.last >= self.every:
+            self._line(now)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if self.printed != self.done:
+                self._line(_clock())
+
+    def _line(self, now: float) -> None:
+        self.last = now
+        self.printed = self.done
+        share = self.done / self.total if self.total else 1.0
+        print(
+            f"sweep: {self.done:,}/{self.total:,} points ({share:.0%}), {now - self.start:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _interactive() -> bool:
+    """Whether progress can be drawn in place: a terminal, or a Jupyter kernel's widget."""
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
 def _progress(total: int, todo: int, enabled: bool) -> Any:
     if not enabled:
         return _NoProgress()
+    if not _interactive():
+        # tqdm on a pipe writes every redraw with \r and prints its last state twice.
+        return _LineProgress(total, total - todo)
     from tqdm.auto import tqdm
 
     return tqdm(
         total=total,
         initial=total - todo,
         unit="pt",
-        disable=not enabled,
         desc="sweep",
         smoothing=0.1,
     )

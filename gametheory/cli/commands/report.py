@@ -1,0 +1,66 @@
+"""``gametheory report FILE --out PATH``: a self-contained HTML or Markdown report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ...errors import ScenarioError
+from ...io import load
+from ..main import COMMANDS
+from ..options import add_file, add_method, add_set, add_target
+
+__all__ = ["REPORT_SUFFIXES", "add_parser", "report_path", "run"]
+
+SUMMARY = COMMANDS["report"].summary
+
+REPORT_SUFFIXES = (".html", ".htm", ".md")
+
+
+def report_path(text: str) -> str:
+    """An argparse type: a report file name ending in .html, .htm or .md."""
+    if Path(text).suffix.lower() not in REPORT_SUFFIXES:
+        raise argparse.ArgumentTypeError(
+            f"the report file must end in .html or .md (or .htm), got {text!r}"
+        )
+    return text
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Add ``report`` and its options."""
+    parser = sub.add_parser("report", help=SUMMARY, description=SUMMARY)
+    add_file(parser, "scenario .toml or Gambit .nfg file")
+    add_set(parser)
+    parser.add_argument(
+        "--sweep",
+        metavar="RESULTS",
+        help="a sweep's results (.parquet or .csv) for the maps section",
+    )
+    add_method(parser)
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=report_path,
+        metavar="FILE",
+        help="report file, .html or .md (Markdown, with the figures in a folder beside it)",
+    )
+    add_target(parser, "target outcome for the 'what would it take' section (repeat per player)")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the report and write it."""
+    try:
+        from ...report import build_report, write_report
+    except ImportError:
+        raise ScenarioError(
+            "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
+        ) from None
+    scenario = load(args.file)
+    target = dict(args.target) if args.target else None
+    report = build_report(
+        scenario, dict(args.set), sweep=args.sweep, method=args.method, target=target
+    )
+    path = write_report(report, args.out)
+    print(f"report written to {path} ({len(report.sections)} sections)")
+    return 0

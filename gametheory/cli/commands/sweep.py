@@ -1,0 +1,185 @@
+"""``gametheory sweep FILE``: solve a scenario over a grid or a random sample of parameters."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+import numpy as np
+
+from ...errors import ScenarioError
+from ...io import load
+from ...sweeps import DEFAULT_CHUNK, sweep
+from ...sweeps.design import MAX_POINTS
+from ..main import COMMANDS
+from ..options import add_file, add_method, add_seed, add_set, positive_int
+
+__all__ = ["MAX_WORKERS", "add_parser", "grid_axis", "run"]
+
+SUMMARY = COMMANDS["sweep"].summary
+
+#: Most local processes or Dask workers a sweep may start.
+MAX_WORKERS = 256
+
+GRID_FORMAT = "START:STOP:NUM (NUM a positive whole number) or V1,V2,..."
+
+
+def grid_axis(item: str) -> tuple[str, list[float]]:
+    """``"tariff=0:1:5"`` -> ``("tariff", [0, 0.25, 0.5, 0.75, 1])``; ``NAME=1,2,3`` lists."""
+    name, sep, spec = item.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=START:STOP:NUM, got {item!r}")
+    try:
+        if ":" in spec:
+            start, stop, num = spec.split(":")
+            count = int(num)
+            if count < 1:
+                raise ValueError
+            if count > MAX_POINTS:
+                raise argparse.ArgumentTypeError(
+                    f"{name}: {count:,} values is above the limit of {MAX_POINTS:,} points"
+                )
+            values = np.linspace(float(start), float(stop), count).tolist()
+        else:
+            values = [float(v) for v in spec.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: expected {GRID_FORMAT}, got {spec!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"{name}: values must be finite numbers, got {spec!r}")
+    return name, values
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Add ``sweep`` and its options."""
+    parser = sub.add_parser("sweep", help=SUMMARY, description=SUMMARY)
+    add_file(parser, "scenario .toml file")
+    design = parser.add_mutually_exclusive_group(required=True)
+    design.add_argument(
+        "--grid",
+        action="append",
+        type=grid_axis,
+        metavar="NAME=START:STOP:NUM",
+        help="grid values for a parameter (repeatable; or NAME=V1,V2,...)",
+    )
+    design.add_argument(
+        "--sample",
+        type=positive_int(MAX_POINTS),
+        metavar="N",
+        help=f"number of random points (1 to {MAX_POINTS:,})",
+    )
+    parser.add_argument("--lhs", action="store_true", help="with --sample: Latin-hypercube sample")
+    add_seed(parser, "with --sample: random seed, a whole number >= 0 (default 0)")
+    parser.add_argument(
+        "--vary",
+        action="append",
+        metavar="NAME",
+        help="with --sample: sample only these parameters (repeatable; default: every "
+        "parameter with a declared range)",
+    )
+    add_set(parser, "fix a parameter that does not vary, e.g. --set tariff=0.8 (repeatable)")
+    add_method(parser)
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="results file (.parquet or .csv), written chunk by chunk",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=positive_int(MAX_POINTS),
+        default=DEFAULT_CHUNK,
+        metavar="N",
+        help=f"points per chunk (default {DEFAULT_CHUNK:,})",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--processes",
+        type=positive_int(MAX_WORKERS),
+        metavar="N",
+        help=f"use N local processes (1 to {MAX_WORKERS})",
+    )
+    where.add_argument(
+        "--workers",
+        type=positive_int(MAX_WORKERS),
+        metavar="N",
+        help=f"start a local Dask cluster of N workers (1 to {MAX_WORKERS})",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted sweep stored at --out"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="with --out: replace existing results"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _check_combinations(args: argparse.Namespace) -> None:
+    if args.grid:
+        for flag, used in (("--lhs", args.lhs), ("--vary", args.vary)):
+            if used:
+                raise ScenarioError(f"{flag} goes with --sample, not --grid")
+        names = [name for name, _ in args.grid]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ScenarioError(f"--grid {twice[0]} is given more than once")
+    for flag, used in (("--resume", args.resume), ("--overwrite", args.overwrite)):
+        if used and not args.out:
+            raise ScenarioError(f"{flag} needs --out (the results file)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep and print the share of each outcome."""
+    _check_combinations(args)
+    scenario = load(args.file)
+    executor, workers = "inline", None
+    if args.processes:
+        executor, workers = "processes", args.processes
+    elif args.workers or args.scheduler:
+        executor, workers = "dask", args.workers
+    options: dict[str, Any] = {
+        "fixed": dict(args.set),
+        "method": args.method,
+        "chunk_size": args.chunk_size,
+        "executor": executor,
+        "workers": workers,
+        "scheduler": args.scheduler,
+        "out": args.out,
+        "resume": args.resume,
+        "overwrite": args.overwrite,
+        "progress": not args.quiet,
+    }
+    design: dict[str, Any]
+    if args.grid:
+        design = {"grid": dict(args.grid)}
+    else:
+        design = {
+            "sample": args.sample,
+            "seed": args.seed,
+            "sampling": "lhs" if args.lhs else "uniform",
+            "params": args.vary,
+        }
+    try:
+        result = sweep(scenario, **design, **options)
+    except KeyboardInterrupt:
+        if args.out:
+            print(
+                f"interrupted: finished chunks are kept in {args.out}.parts; run the same "
+                "command with --resume to continue",
+                file=sys.stderr,
+            )
+        raise
+    summary = result.summary()
+    print(f"{result.design.size:,} points ({result.design.kind}); outcomes by share:")
+    for row in summary.head(20).itertuples(index=False):
+        print(f"  {row.share:7.2%}  {row.outcome}")
+    if len(summary) > 20:
+        print(f"  ... and {len(summary) - 20} more outcomes")
+    if args.out:
+        print(f"results: {args.out}")
+    return 0

@@ -1,0 +1,37 @@
+"""``gametheory validate FILE``: check a scenario or game file."""
+
+from __future__ import annotations
+
+import argparse
+
+from ...io import load
+from ..main import COMMANDS
+from ..options import add_file
+
+__all__ = ["add_parser", "run"]
+
+SUMMARY = COMMANDS["validate"].summary
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Add ``validate``."""
+    parser = sub.add_parser(
+        "validate",
+        help=SUMMARY,
+        description=f"{SUMMARY}: read it and compile its game at the declared parameter values; "
+        "exit status 2 (with one line saying what is wrong) if it is not valid",
+    )
+    add_file(parser, "scenario .toml or Gambit .nfg file to check")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the file, compile its game and say what it holds."""
+    scenario = load(args.file)
+    game = scenario.game()
+    shape = "x".join(str(n) for n in game.shape)
+    print(
+        f"{args.file}: OK ({scenario.form} form, {shape} game, "
+        f"{len(scenario.parameters)} parameters)"
+    )
+    return 0

@@ -1,0 +1,188 @@
+"""Options shared by several commands, each defined once, and argparse types for numbers.
+
+Every numeric option is checked by an argparse type function, so a bad value is refused with
+exit status 2 before a command reads a file or writes one. Values are parsed here; what they
+mean (whether a parameter exists, whether a method is known) is checked by the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+from ..model.game import DEFAULT_TOL
+
+__all__ = [
+    "add_file",
+    "add_format",
+    "add_method",
+    "add_seed",
+    "add_set",
+    "add_target",
+    "add_tol",
+    "assignment",
+    "bounded_float",
+    "positive_int",
+    "target_pair",
+    "whole_number",
+]
+
+#: Help for ``--set``, shared by every command that takes it.
+SET_HELP = "override a parameter's value, e.g. --set tariff=0.8 (repeatable)"
+
+
+# ---------------------------------------------------------------------- value types
+def whole_number(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``[low, high]`` (either bound may be open)."""
+    if low is not None and high is not None:
+        wanted = f"a whole number from {low:,} to {high:,}"
+    elif low is not None:
+        wanted = "a positive whole number" if low == 1 else f"a whole number >= {low:,}"
+    else:
+        wanted = "a whole number"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    parse.__name__ = "whole number"  # argparse names the type in some messages
+    return parse
+
+
+def positive_int(high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number ``>= 1`` (and ``<= high``)."""
+    return whole_number(1, high)
+
+
+def bounded_float(
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = True,
+    high_open: bool = True,
+) -> Callable[[str], float]:
+    """An argparse type: a finite number between ``low`` and ``high``.
+
+    The bounds are excluded unless ``low_open`` / ``high_open`` is false.
+    """
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if low_open else '>='} {low:g}")
+    if high is not None:
+        parts.append(f"{'<' if high_open else '<='} {high:g}")
+    if low is not None and high is not None and low_open and high_open:
+        wanted = f"a number strictly between {low:g} and {high:g}"
+    elif parts:
+        wanted = "a finite number " + " and ".join(parts)
+    else:
+        wanted = "a finite number"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        too_low = low is not None and (value <= low if low_open else value < low)
+        too_high = high is not None and (value >= high if high_open else value > high)
+        if too_low or too_high:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def assignment(text: str) -> tuple[str, float]:
+    """``"tariff=0.8"`` -> ``("tariff", 0.8)``; the value must be a finite number."""
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{name}: expected a number, got {raw.strip()!r}"
+        ) from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{name}: expected a finite number, got {raw.strip()!r}")
+    return name, value
+
+
+def target_pair(text: str) -> tuple[str, str]:
+    """``"US=maintain+extend"`` -> ``("US", "maintain+extend")``."""
+    player, sep, action = text.partition("=")
+    if not sep or not player.strip() or not action.strip():
+        raise argparse.ArgumentTypeError(f"expected PLAYER=ACTION, got {text!r}")
+    return player.strip(), action.strip()
+
+
+# ---------------------------------------------------------------------- shared options
+def add_file(parser: argparse.ArgumentParser, help: str, *, optional: bool = False) -> None:
+    """The positional scenario or game file."""
+    if optional:
+        parser.add_argument("file", nargs="?", help=help)
+    else:
+        parser.add_argument("file", help=help)
+
+
+def add_set(parser: argparse.ArgumentParser, help: str = SET_HELP) -> None:
+    """``--set NAME=VALUE`` (repeatable); ``args.set`` is a list of ``(name, value)`` pairs."""
+    parser.add_argument(
+        "--set", action="append", default=[], type=assignment, metavar="NAME=VALUE", help=help
+    )
+
+
+def add_method(parser: argparse.ArgumentParser) -> None:
+    """``--method NAME``, default ``auto``."""
+    parser.add_argument(
+        "--method",
+        default="auto",
+        metavar="NAME",
+        help="solver to use (see 'gametheory methods'); default: auto",
+    )
+
+
+def add_tol(parser: argparse.ArgumentParser) -> None:
+    """``--tol X``: the relative regret tolerance, strictly between 0 and 1."""
+    parser.add_argument(
+        "--tol",
+        type=bounded_float(0, 1),
+        default=None,
+        help=f"relative regret tolerance, between 0 and 1 (default {DEFAULT_TOL:g})",
+    )
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    """``--format table|json``."""
+    parser.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="output format: table (default) or json",
+    )
+
+
+def add_seed(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--seed N``: a non-negative whole number, default 0."""
+    parser.add_argument("--seed", type=whole_number(0), default=0, metavar="N", help=help)
+
+
+def add_target(parser: argparse.ArgumentParser, help: str, *, required: bool = False) -> None:
+    """``--target PLAYER=ACTION`` (repeatable); ``args.target`` is a list of pairs."""
+    parser.add_argument(
+        "--target",
+        action="append",
+        required=required,
+        type=target_pair,
+        metavar="PLAYER=ACTION",
+        help=help,
+    )
