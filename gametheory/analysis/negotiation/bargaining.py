@@ -3,22 +3,28 @@
 Axiomatic solutions (two players)
 ---------------------------------
 The feasible set of a two-player game is the convex hull of its pure payoff profiles (any
-lottery over outcomes can be agreed). Given a disagreement point ``d`` (given, or the payoffs of
-one of the game's equilibria), :func:`bargain` computes
+lottery over outcomes can be agreed), with free disposal: any payoff pair weakly below a point
+of the hull is feasible too. Given a disagreement point ``d`` (given, or the payoffs of one of
+the game's equilibria), :func:`bargain` computes, over the feasible points that give each player
+at least ``d`` (individual rationality),
 
-- the **Nash** bargaining solution, maximising ``(u1 - d1)(u2 - d2)`` over feasible points with
-  ``u >= d`` (Nash 1950; Osborne and Rubinstein, *Bargaining and Markets*, 1990, ch. 2);
+- the **Nash** bargaining solution, maximising ``(u1 - d1)(u2 - d2)`` (Nash 1950; Osborne and
+  Rubinstein, *Bargaining and Markets*, 1990, ch. 2);
 - the **Kalai-Smorodinsky** solution, the furthest feasible point on the segment from ``d`` to
   the ideal point (each player's best feasible payoff given ``u >= d``) (Kalai and Smorodinsky
   1975);
-- the **egalitarian** solution, the furthest feasible point ``d + s (1, 1)`` (Kalai 1977);
+- the **egalitarian** solution, the furthest feasible point ``d + s (1, 1)`` (Kalai 1977); it
+  can be only weakly efficient;
+- the **utilitarian** solution, maximising ``u1 + u2``; where several points do, the one whose
+  gains over ``d`` are closest to equal;
 
-(payoffs may be thrown away, so "feasible" means weakly below a point of the hull; the Nash and
-Kalai-Smorodinsky solutions then lie on the Pareto frontier);
-- the **utilitarian** solution, a feasible point maximising ``u1 + u2`` (one is returned where
-  there are several);
+and the **Pareto frontier** of the feasible set. The Nash, Kalai-Smorodinsky and utilitarian
+solutions lie on the Pareto frontier.
 
-and the **Pareto frontier** of the feasible set.
+Everything is computed on the frontier polyline (no linear programs), in ``O(n log n)`` for ``n``
+payoff points. Whether ``d`` is feasible is decided with a tolerance of ``1e-9`` times the largest
+absolute payoff, so a disagreement point on the frontier (the payoffs of a mixed equilibrium,
+say) is not refused because of rounding; such a point is then every solution.
 
 Alternating offers
 ------------------
@@ -28,17 +34,24 @@ Rubinstein 1990, Theorem 3.4). :func:`alternating_offers` solves the finite-hori
 deadline by backward induction (the last proposer takes everything, since the alternative is
 disagreement), so the effect of extending a deadline can be read off. :func:`discount_factor`
 turns a period length in days and a yearly rate into a per-period factor.
+
+Variable threats
+----------------
+:func:`variable_threat` solves Nash's (1953) variable-threat game.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._format import format_number
 from ...errors import BargainingError
 from ...model.game import Game
 
@@ -46,6 +59,7 @@ __all__ = [
     "BargainingError",
     "BargainingResult",
     "OffersResult",
+    "ThreatResult",
     "alternating_offers",
     "bargain",
     "discount_factor",
@@ -54,6 +68,25 @@ __all__ = [
     "rubinstein",
     "variable_threat",
 ]
+
+#: Feasibility tolerance, relative to the largest absolute payoff.
+FEASIBILITY_TOL = 1e-9
+#: Results this close to zero (relative to the largest payoff) are rounding noise: shown as 0.
+_ZERO_TOL = 1e-12
+#: Three frontier points are collinear when the sine of the turn between them is below this.
+_COLLINEAR_SINE = 1e-12
+
+
+def _scale(*arrays: NDArray[np.float64]) -> float:
+    """The largest absolute value (1 if all are zero): the unit of payoff tolerances."""
+    largest = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    return largest if largest > 0 else 1.0
+
+
+def _clean(value: float, scale: float = 1.0) -> float:
+    """A plain float without a negative zero; rounding noise near zero becomes 0."""
+    value = float(value)
+    return 0.0 if abs(value) <= _ZERO_TOL * scale else value + 0.0
 
 
 # ---------------------------------------------------------------------- feasible set
@@ -77,65 +110,189 @@ def feasible_vertices(points: NDArray[np.float64]) -> NDArray[np.float64]:
     return extreme
 
 
+def _nondominated(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distinct points no other point weakly dominates, by increasing ``u1`` (``u2`` falls).
+
+    Sorted by ``u1`` descending (``u2`` descending among ties), a point is undominated exactly
+    when its ``u2`` exceeds every ``u2`` before it: one sort and a running maximum.
+    """
+    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    ranked = points[order]
+    best_before = np.maximum.accumulate(np.concatenate(([-np.inf], ranked[:-1, 1])))
+    kept: NDArray[np.float64] = ranked[ranked[:, 1] > best_before][::-1]
+    return kept
+
+
+def _upper_chain(points: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Vertices of the upper convex hull of points sorted by increasing ``u1`` (monotone chain).
+
+    Andrew's monotone chain: a point is kept while the chain turns clockwise at it; points on a
+    straight part (turn below ``_COLLINEAR_SINE``, i.e. collinear up to rounding) are dropped.
+    """
+    xs, ys = points[:, 0].tolist(), points[:, 1].tolist()
+    chain: list[int] = []
+    limit = _COLLINEAR_SINE**2
+    for k in range(len(xs)):
+        bx, by = xs[k], ys[k]
+        while len(chain) >= 2:
+            o, a = chain[-2], chain[-1]
+            ux, uy = xs[a] - xs[o], ys[a] - ys[o]
+            vx, vy = bx - xs[a], by - ys[a]
+            cross = ux * vy - uy * vx  # negative: a clockwise turn at a, which is kept
+            if cross < 0 and cross * cross > limit * (ux * ux + uy * uy) * (vx * vx + vy * vy):
+                break
+            chain.pop()
+        chain.append(k)
+    return points[chain]
+
+
 def pareto_frontier(points: NDArray[np.float64]) -> NDArray[np.float64]:
     """Pareto-efficient extreme points of the convex hull, by increasing ``u1``.
 
-    Consecutive points are joined by efficient segments: the frontier is their polyline.
+    Consecutive points are joined by efficient segments: the frontier is their polyline, with
+    ``u1`` strictly increasing and ``u2`` strictly decreasing along it.
+
+    Parameters
+    ----------
+    points
+        Payoff profiles, shape ``(n, 2)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The frontier's vertices, shape ``(k, 2)``; one point if one profile dominates all.
+
+    Notes
+    -----
+    ``O(n log n)``: the undominated points (a sort and a running maximum of ``u2``), then the
+    upper convex hull of those (Andrew's monotone chain). Points on a straight part of the
+    frontier are not vertices. The convex hull of the points and its comprehensive extension
+    (free disposal) have the same efficient frontier.
+
+    Examples
+    --------
+    >>> pareto_frontier(np.array([[0, 0], [8, -5], [-9, 6], [-1, 1]])).tolist()
+    [[-9.0, 6.0], [-1.0, 1.0], [8.0, -5.0]]
     """
-    vertices = feasible_vertices(points)
-    if len(vertices) >= 3:
-        # The efficient boundary is the counterclockwise chain from the rightmost vertex (the
-        # highest, among ties) to the topmost (the rightmost, among ties); vertices inside it
-        # are dominated by points of the hull even when no vertex dominates them.
-        right = int(np.lexsort((vertices[:, 1], vertices[:, 0]))[-1])
-        top = int(np.lexsort((vertices[:, 0], vertices[:, 1]))[-1])
-        chain = [vertices[right]]
-        k = right
-        while k != top:
-            k = (k + 1) % len(vertices)
-            chain.append(vertices[k])
-        vertices = np.array(chain)
-    efficient = [
-        v
-        for v in vertices
-        if not np.any(np.all(vertices >= v, axis=1) & np.any(vertices > v, axis=1))
-    ]
-    frontier = np.array(efficient)
-    return frontier[np.argsort(frontier[:, 0])]
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) == 0:
+        raise BargainingError("the feasible set is empty: no payoff profiles were given")
+    if not np.all(np.isfinite(pts)):
+        raise BargainingError("feasible payoff points must be finite numbers")
+    return _upper_chain(_nondominated(pts))
 
 
-def _check_disagreement(vertices: NDArray[np.float64], d: NDArray[np.float64]) -> None:
+def _height(frontier: NDArray[np.float64], u1: float) -> float:
+    """Largest feasible ``u2`` given ``u1`` (free disposal), for ``u1`` up to the rightmost."""
+    xs, ys = frontier[:, 0], frontier[:, 1]
+    if u1 <= xs[0]:
+        return float(ys[0])
+    if u1 >= xs[-1]:
+        return float(ys[-1])
+    return float(np.interp(u1, xs, ys))
+
+
+def _width(frontier: NDArray[np.float64], u2: float) -> float:
+    """Largest feasible ``u1`` given ``u2`` (free disposal), for ``u2`` up to the topmost."""
+    xs, ys = frontier[:, 0], frontier[:, 1]
+    if u2 <= ys[-1]:
+        return float(xs[-1])
+    if u2 >= ys[0]:
+        return float(xs[0])
+    return float(np.interp(u2, ys[::-1], xs[::-1]))
+
+
+def _rational_part(
+    frontier: NDArray[np.float64], d: NDArray[np.float64], tol: float
+) -> NDArray[np.float64]:
+    """The part of the frontier polyline with ``u >= d``, by increasing ``u1``.
+
+    Raises if ``d`` is infeasible: no frontier point gives both players at least ``d - tol``.
+    A single point when nothing feasible gives both more than ``d`` (``d`` itself when ``d`` is
+    within ``tol`` of the frontier).
+    """
     if d.shape != (2,) or not np.all(np.isfinite(d)):
         raise BargainingError(f"the disagreement point must be two finite numbers, got {d}")
-    _best_for(vertices, d, 0)  # raises if no feasible point gives both at least d
+    low = d - tol
+    if low[0] > frontier[-1, 0] or low[1] > _height(frontier, float(low[0])):
+        raise BargainingError(
+            f"the disagreement point {d.tolist()} is outside the feasible set: no feasible "
+            "agreement gives both players at least that much"
+        )
+    if d[0] <= frontier[0, 0]:
+        start = frontier[0]
+    else:
+        start = np.array([d[0], _height(frontier, float(d[0]))])
+    if d[1] <= frontier[-1, 1]:
+        end = frontier[-1]
+    else:
+        end = np.array([_width(frontier, float(d[1])), d[1]])
+    if start[0] >= end[0] - tol and start[1] <= end[1] + tol:
+        point = d if np.max(np.abs(start - d)) <= tol else start
+        return np.array([point], dtype=np.float64)
+    inner = frontier[(frontier[:, 0] > start[0]) & (frontier[:, 1] > end[1])]
+    inner = inner[
+        (np.max(np.abs(inner - start), axis=1) > tol) & (np.max(np.abs(inner - end), axis=1) > tol)
+    ]
+    return np.vstack([start, inner, end])
 
 
-def _furthest_along(
-    vertices: NDArray[np.float64], d: NDArray[np.float64], direction: NDArray[np.float64]
-) -> float | None:
-    """Largest ``s >= 0`` with ``d + s * direction`` weakly below a point of the hull.
+def _ray_exit(
+    boundary: NDArray[np.float64], d: NDArray[np.float64], direction: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Where the ray ``d + s direction`` (both components >= 0) leaves the feasible set.
 
-    Payoffs can be thrown away (free disposal), so the bargaining set is everything weakly
-    below the convex hull; returns None if even ``d`` is not in it.
+    ``boundary`` runs from the line ``u1 = d1`` (or above it) to ``u2 = d2``, with ``u1`` rising
+    and ``u2`` falling, so the side of the ray each boundary point is on changes once.
     """
-    from scipy.optimize import linprog
+    side = direction[0] * (boundary[:, 1] - d[1]) - direction[1] * (boundary[:, 0] - d[0])
+    after = np.flatnonzero(side <= 0)
+    if len(after) == 0:
+        return np.asarray(boundary[-1], dtype=np.float64)
+    k = int(after[0])
+    if k == 0:
+        return np.asarray(boundary[0], dtype=np.float64)
+    t = side[k - 1] / (side[k - 1] - side[k])
+    crossing: NDArray[np.float64] = boundary[k - 1] + t * (boundary[k] - boundary[k - 1])
+    return crossing
 
-    k = len(vertices)
-    # Variables: lambda_1..lambda_k, s. Maximise s subject to d + s dir <= sum lambda v.
-    c = np.zeros(k + 1)
-    c[-1] = -1.0
-    A_ub = np.zeros((2, k + 1))
-    A_ub[:, :k] = -vertices.T
-    A_ub[:, k] = direction
-    b_ub = -d
-    A_eq = np.zeros((1, k + 1))
-    A_eq[0, :k] = 1.0
-    res = linprog(
-        c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=[(0, None)] * (k + 1), method="highs"
-    )
-    if res.status != 0:
-        return None
-    return float(res.x[-1])
+
+def _nash_point(part: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Maximise ``(u1 - d1)(u2 - d2)`` over the individually rational frontier polyline.
+
+    On a segment ``p + t (q - p)`` the product is a concave quadratic in ``t`` (``u1`` rises as
+    ``u2`` falls), maximised at its stationary point clipped to ``[0, 1]``.
+    """
+    best = np.asarray(part[0], dtype=np.float64)
+    best_value = float(np.prod(best - d))
+    for p, q in pairwise(part):
+        a1, a2 = q - p
+        b1, b2 = p - d
+        curvature = 2 * a1 * a2  # < 0 on an efficient segment
+        t = -(a1 * b2 + a2 * b1) / curvature if curvature < 0 else 1.0
+        t = min(1.0, max(0.0, t))
+        for u in (p + t * (q - p), q):
+            value = float(np.prod(u - d))
+            if value > best_value:
+                best, best_value = u, value
+    return best
+
+
+def _utilitarian_point(
+    part: NDArray[np.float64], d: NDArray[np.float64], tol: float
+) -> NDArray[np.float64]:
+    """Maximise ``u1 + u2`` over the individually rational frontier; ties: most equal gains.
+
+    The maximisers form a vertex or one segment of slope -1 (the frontier is concave). On a
+    tied segment the gain difference ``(u1 - d1) - (u2 - d2)`` rises along it; the point where
+    it is zero is returned, or the tied end nearest to it.
+    """
+    totals = part.sum(axis=1)
+    tied = np.flatnonzero(totals >= totals.max() - tol)
+    piece = part[tied[0] : tied[-1] + 1]
+    if len(piece) == 1:
+        return np.asarray(piece[0], dtype=np.float64)
+    return _ray_exit(piece, d, np.array([1.0, 1.0]))
 
 
 # ---------------------------------------------------------------------- solutions
@@ -152,7 +309,7 @@ class BargainingResult:
     frontier
         Pareto-efficient extreme points of the feasible set (by increasing first payoff).
     nash, kalai_smorodinsky, egalitarian, utilitarian
-        The solutions, as payoff pairs.
+        The solutions, as payoff pairs; each gives both players at least ``d``.
     ideal
         The ideal point used by Kalai-Smorodinsky.
     source
@@ -172,7 +329,7 @@ class BargainingResult:
     def gains(self, solution: str = "nash") -> dict[str, float]:
         """Each player's gain over disagreement at a solution."""
         point = getattr(self, solution)
-        return {p: float(point[i] - self.disagreement[i]) for i, p in enumerate(self.players)}
+        return {p: float(point[i] - self.disagreement[i]) + 0.0 for i, p in enumerate(self.players)}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, labelled by player."""
@@ -197,53 +354,17 @@ class BargainingResult:
     def __str__(self) -> str:
         p1, p2 = self.players
         lines = [
-            f"disagreement ({self.source}): {p1} {self.disagreement[0]:.4g}, "
-            f"{p2} {self.disagreement[1]:.4g}"
+            f"disagreement ({self.source}): {p1} {format_number(self.disagreement[0])}, "
+            f"{p2} {format_number(self.disagreement[1])}"
         ]
         for name in ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian"):
             u = getattr(self, name)
-            lines.append(f"{name:18} {p1} {u[0]:.4g}, {p2} {u[1]:.4g}")
-        frontier = " -> ".join(f"({a:.4g}, {b:.4g})" for a, b in self.frontier)
+            lines.append(f"{name:18} {p1} {format_number(u[0])}, {p2} {format_number(u[1])}")
+        frontier = " -> ".join(
+            f"({format_number(a)}, {format_number(b)})" for a, b in self.frontier
+        )
         lines.append(f"Pareto frontier: {frontier}")
         return "\n".join(lines)
-
-
-def _nash_point(frontier: NDArray[np.float64], d: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Maximise (u1 - d1)(u2 - d2) over the frontier polyline restricted to u >= d."""
-    best: NDArray[np.float64] | None = None
-    best_value = -np.inf
-    segments = [(frontier[k], frontier[k + 1]) for k in range(len(frontier) - 1)]
-    segments = segments or [(frontier[0], frontier[0])]
-    for p, q in segments:
-        direction = q - p
-        candidates = [0.0, 1.0]
-        # f(t) = (p1 + t a1 - d1)(p2 + t a2 - d2); stationary point where f'(t) = 0.
-        a1, a2 = direction
-        b1, b2 = p - d
-        if a1 * a2 != 0:
-            candidates.append(-(a1 * b2 + a2 * b1) / (2 * a1 * a2))
-        for t in candidates:
-            if not 0 <= t <= 1:
-                continue
-            u = p + t * direction
-            if np.all(u >= d - 1e-12):
-                value = float(np.prod(u - d))
-                if value > best_value + 1e-15:
-                    best, best_value = u, value
-    if best is None:
-        raise BargainingError(
-            "no efficient agreement gives both players their disagreement payoffs"
-        )
-    return best
-
-
-def _ray_point(
-    vertices: NDArray[np.float64], d: NDArray[np.float64], direction: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    s = _furthest_along(vertices, d, direction)
-    if s is None:
-        raise BargainingError(f"the disagreement point {d.tolist()} is outside the feasible set")
-    return d + s * direction
 
 
 def bargain(
@@ -270,12 +391,31 @@ def bargain(
     Returns
     -------
     BargainingResult
+        All four solutions give each player at least ``d``. When nothing feasible gives both
+        players more than ``d`` (e.g. ``d`` on the Pareto frontier), the Nash,
+        Kalai-Smorodinsky and utilitarian solutions are the one efficient point with
+        ``u >= d`` (``d`` itself if it is efficient).
 
     Raises
     ------
     BargainingError
         For an empty feasible set, a game without two players, or a disagreement point outside
-        the feasible set.
+        the feasible set (by more than ``1e-9`` times the largest absolute payoff).
+
+    Notes
+    -----
+    Free disposal: the feasible set is everything weakly below the convex hull of the points.
+    The Nash solution is unique (Nash 1950); the egalitarian one can be only weakly efficient
+    (on a flat top or a vertical side of that set). References: J. Nash, "The bargaining
+    problem", Econometrica 18 (1950); E. Kalai and M. Smorodinsky, "Other solutions to Nash's
+    bargaining problem", Econometrica 43 (1975); E. Kalai, "Proportional solutions to
+    bargaining situations", Econometrica 45 (1977); Osborne and Rubinstein (1990), ch. 2.
+
+    Examples
+    --------
+    >>> r = bargain([[0, 10], [4, 8], [8, 2], [1, 1]], [3, 3])
+    >>> [round(v, 4) for v in r.nash], r.utilitarian
+    ([5.1667, 6.25], (4.0, 8.0))
     """
     players: tuple[str, str] = ("P1", "P2")
     label = "given"
@@ -285,7 +425,7 @@ def bargain(
                 f"bargaining needs a two-player game; this one has {source.n_players}"
             )
         players = (source.players[0], source.players[1])
-        points = source.payoffs.reshape(2, -1).T
+        points = np.asarray(source.payoffs, dtype=np.float64).reshape(2, -1).T
     else:
         points = np.asarray(source, dtype=np.float64)
         if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
@@ -298,28 +438,33 @@ def bargain(
         d, label = _disagreement_from_game(source, disagreement, equilibrium, method)
     else:
         d = np.asarray(disagreement, dtype=np.float64).reshape(-1)
-    vertices = feasible_vertices(points)
-    _check_disagreement(vertices, d)
     frontier = pareto_frontier(points)
+    scale = _scale(points, d) if np.all(np.isfinite(d)) else 1.0
+    tol = FEASIBILITY_TOL * scale
+    part = _rational_part(frontier, d, tol)
     # Ideal point: each player's best payoff among feasible points with u >= d.
-    ideal = np.array(
-        [
-            _best_for(vertices, d, 0),
-            _best_for(vertices, d, 1),
-        ]
-    )
-    nash = _nash_point(frontier, d)
-    span = ideal - d
-    ks = d if np.all(span <= 0) else _ray_point(vertices, d, np.where(span > 0, span, 0.0))
-    egalitarian = _ray_point(vertices, d, np.array([1.0, 1.0]))
-    utilitarian = vertices[np.argmax(vertices.sum(axis=1))]
+    ideal = np.array([part[-1, 0], part[0, 1]])
+    # The upper-right boundary of the feasible points with u >= d: the frontier part, with the
+    # flat top and the vertical side that free disposal adds where they give at least d.
+    boundary = part
+    if part[0, 0] > d[0] + tol:
+        boundary = np.vstack([[d[0], part[0, 1]], boundary])
+    if part[-1, 1] > d[1] + tol:
+        boundary = np.vstack([boundary, [part[-1, 0], d[1]]])
+    if len(part) == 1:
+        nash = ks = utilitarian = part[0]
+    else:
+        nash = _nash_point(part, d)
+        ks = _ray_exit(part, d, ideal - d)
+        utilitarian = _utilitarian_point(part, d, tol)
+    egalitarian = _ray_exit(boundary, d, np.array([1.0, 1.0]))
 
     def pair(u: NDArray[np.float64]) -> tuple[float, float]:
-        return (float(u[0]), float(u[1]))
+        return (_clean(u[0], scale), _clean(u[1], scale))
 
     return BargainingResult(
         players=players,
-        disagreement=pair(d),
+        disagreement=(float(d[0]) + 0.0, float(d[1]) + 0.0),
         frontier=tuple(pair(u) for u in frontier),
         nash=pair(nash),
         kalai_smorodinsky=pair(ks),
@@ -328,31 +473,6 @@ def bargain(
         ideal=pair(ideal),
         source=label,
     )
-
-
-def _best_for(vertices: NDArray[np.float64], d: NDArray[np.float64], player: int) -> float:
-    """Player's largest payoff over hull points with u >= d (an LP over hull weights)."""
-    from scipy.optimize import linprog
-
-    k = len(vertices)
-    c = -vertices[:, player]
-    A_ub = -vertices.T
-    b_ub = -d
-    res = linprog(
-        c,
-        A_ub=A_ub,
-        b_ub=b_ub,
-        A_eq=np.ones((1, k)),
-        b_eq=[1.0],
-        bounds=[(0, None)] * k,
-        method="highs",
-    )
-    if res.status != 0:
-        raise BargainingError(
-            f"the disagreement point {d.tolist()} is outside the feasible set: no feasible "
-            "agreement gives both players at least that much"
-        )
-    return float(-res.fun)
 
 
 def _disagreement_from_game(
@@ -485,10 +605,10 @@ def alternating_offers(
         new = np.zeros(2)
         new[responder] = offer
         new[proposer] = 1 - offer
-        path.append(float(new[proposer]))
+        path.append(float(new[proposer]) + 0.0)
         values = new
     return OffersResult(
-        (float(values[0]), float(values[1])), first, rounds, d, tuple(reversed(path))
+        (float(values[0]) + 0.0, float(values[1]) + 0.0), first, rounds, d, tuple(reversed(path))
     )
 
 
@@ -505,12 +625,47 @@ def discount_factor(days: float, yearly_rate: float) -> float:
 
 
 # ---------------------------------------------------------------------- variable threats
+def _sign_change(
+    f: Callable[[float], float], lo: float, hi: float, f_lo: float, f_hi: float
+) -> float:
+    """Where the continuous ``f`` changes sign in ``[lo, hi]``, to ``1e-13``.
+
+    Needs ``f(lo) > 0 > f(hi)``. Regula falsi with the Illinois modification (halving the
+    value kept at an end that stays twice), and a bisection every third step, so the bracket
+    at least halves every three steps even where ``f`` is tangent to zero on one side of the
+    root (there a small ``|f|`` says little about the distance to the root, so the bracket's
+    width decides when to stop).
+    """
+    side = 0
+    for step in range(200):
+        mid = (lo + hi) / 2
+        if step % 3 != 2:
+            secant = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+            mid = secant if lo < secant < hi else mid
+        f_mid = f(mid)
+        if f_mid == 0:
+            return mid
+        if f_mid > 0:
+            lo, f_lo = mid, f_mid
+            f_hi = f_hi / 2 if side > 0 else f_hi
+            side = 1
+        else:
+            hi, f_hi = mid, f_mid
+            f_lo = f_lo / 2 if side < 0 else f_lo
+            side = -1
+        if hi - lo <= 1e-13:
+            break
+    return lo if f_lo <= -f_hi else hi
+
+
 @dataclass(frozen=True)
 class ThreatResult:
     """Nash's variable-threat bargaining solution of a two-player game.
 
     Attributes
     ----------
+    players
+        The two players' names.
     threats
         Each player's optimal threat (mixed strategy, by action).
     disagreement
@@ -518,9 +673,15 @@ class ThreatResult:
     outcome
         The Nash bargaining solution from that disagreement point.
     slope
-        Slope ``s`` of the frontier where the outcome lies (``s u1 + u2`` is constant there).
+        A supporting slope ``s`` of the frontier at the outcome (``s u1 + u2`` is constant on
+        the supporting line): on a segment, the segment's (the threats are optimal in the
+        zero-sum game ``s A - B``); at a vertex, the slope of the line from the threat point to
+        the outcome, which lies between the slopes of the vertex's two segments (or, if the
+        threat point is the vertex, a slope there at which ``s A - B`` has the consistent
+        value). ``inf`` for a vertical supporting line (written as ``None`` by
+        :meth:`to_dict`).
     at_kink
-        Whether the outcome is a kink of the frontier (see :func:`variable_threat`).
+        Whether the outcome is a vertex of the Pareto frontier (a kink, or one of its ends).
     """
 
     players: tuple[str, str]
@@ -531,12 +692,12 @@ class ThreatResult:
     at_kink: bool
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
+        """Plain data (an infinite slope as ``None``, which JSON can hold)."""
         return {
             "threats": {p: t for p, t in zip(self.players, self.threats, strict=True)},
             "disagreement": dict(zip(self.players, self.disagreement, strict=True)),
             "outcome": dict(zip(self.players, self.outcome, strict=True)),
-            "frontier_slope": self.slope,
+            "frontier_slope": self.slope if math.isfinite(self.slope) else None,
             "at_kink": self.at_kink,
         }
 
@@ -544,74 +705,141 @@ class ThreatResult:
 def variable_threat(game: Game) -> ThreatResult:
     """Nash's (1953) variable-threat game: optimal threats and the bargain they lead to.
 
-    On a segment of the Pareto frontier where ``s u1 + u2`` is constant, the Nash bargaining
-    solution from a disagreement point ``d`` gives player 1 more the larger ``s d1 - d2`` is, so
-    the players choose threats as in the zero-sum game with matrix ``s A - B`` (player 1
-    maximises). For each frontier segment this zero-sum game is solved by linear programming and
-    the segment is kept if the resulting bargain lies on it; this is exact whenever the outcome
-    lies on a segment (in particular for transferable utility, a straight frontier). When it
-    lies on a kink, the kink is the outcome and the threats reported are those of the zero-sum
-    game at the mean of the adjacent slopes (``at_kink`` is then True).
+    Parameters
+    ----------
+    game
+        A two-player game with payoff matrices ``A`` (player 1) and ``B`` (player 2). The
+        feasible set is the convex hull of its payoff profiles.
+
+    Returns
+    -------
+    ThreatResult
+        One pair of optimal threats (they need not be unique; the outcome is), the payoffs if
+        they were carried out, and the Nash bargaining solution from there.
+
+    Raises
+    ------
+    BargainingError
+        If the game does not have two players.
+
+    Notes
+    -----
+    Weigh the payoffs by ``w = (l, 1 - l)``, ``0 <= l <= 1``, a normal of the Pareto frontier
+    at a point ``p``, and let ``g(d) = l d1 - (1 - l) d2``. The Nash solution from ``d`` is
+    ``p`` when ``g(d) = g(p)``, and it moves along the frontier in player 1's favour as ``g(d)``
+    grows. So ``p`` is the outcome of the threat game exactly when, for some normal at ``p``,
+    the zero-sum game ``l A - (1 - l) B`` (player 1 maximising) has value ``V(l) = g(p)``
+    (Nash 1953; Owen 1995, section VII.3). That outcome is unique, and the residual
+    ``E_p(l) = V(l) - g(p)`` changes sign once along the frontier: ``E >= 0`` at the top end
+    with ``l = 0``, ``E <= 0`` at the right end with ``l = 1``.
+
+    The algorithm solves the zero-sum game of every frontier segment (its normal) and walks the
+    frontier from the top. A segment is the answer when its own game puts the bargain strictly
+    inside it (``E > 0`` at its upper end, ``< 0`` at its lower end); its optimal strategies
+    are the threats. A vertex is the answer when the residuals of the segments on either side
+    straddle zero: then player 1's optimal strategy in the game of the segment before it
+    guarantees a bargain at or right of the vertex, and player 2's optimal strategy in the game
+    of the segment after it a bargain at or left of it, so together they are optimal threats
+    (at the ends of the frontier the missing neighbour is ``-B``, or ``A``: holding the other
+    player down). ``slope`` is then the slope of the line from the threat point to the vertex,
+    the supporting line along which the vertex is the Nash solution from there. Residuals
+    within ``1e-9`` times the largest absolute payoff count as zero.
 
     References: J. Nash, "Two-person cooperative games", Econometrica 21 (1953); G. Owen, *Game
     Theory*, 3rd ed., 1995, section VII.3.
+
+    Examples
+    --------
+    >>> r = variable_threat(Game.from_arrays([[0, 6], [2, 8], [9, 8]], [[6, 1], [5, 3], [2, 5]]))
+    >>> [round(13 * v, 9) for v in r.outcome], r.slope, r.at_kink  # (105/13, 62/13)
+    ([105.0, 62.0], 3.0, False)
     """
     from ...solvers.minimax import maximin
 
     if game.n_players != 2:
         raise BargainingError(f"the threat game needs two players; this one has {game.n_players}")
     A, B = game.bimatrix()
-    points = game.payoffs.reshape(2, -1).T
+    A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    points = np.c_[A.ravel(), B.ravel()]
     frontier = pareto_frontier(points)
-    segments = [(frontier[k], frontier[k + 1]) for k in range(len(frontier) - 1)]
+    scale = _scale(points)
+    tol = FEASIBILITY_TOL * scale
 
-    def threats_for(slope: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        zero_sum = slope * A - B
-        x, _ = maximin(zero_sum)
-        y, _ = maximin(-zero_sum.T)
-        return x, y
+    def zero_sum(lam: float) -> NDArray[np.float64]:
+        weighted: NDArray[np.float64] = lam * A - (1.0 - lam) * B
+        return weighted
+
+    def residual(lam: float, p: NDArray[np.float64]) -> float:
+        return maximin(zero_sum(lam))[1] - float(lam * p[0] - (1.0 - lam) * p[1])
+
+    # One normal per segment, (l_k, 1 - l_k), and the segment's threat game.
+    normals = [(float(p[1] - q[1]), float(q[0] - p[0])) for p, q in pairwise(frontier)]
+    lams = [w1 / (w1 + w2) for w1, w2 in normals]
+    games = [zero_sum(lam) for lam in lams]
+    solved = [maximin(g) for g in games]
+    # upper[k], lower[k]: segment k's residual at its upper-left and lower-right ends.
+    upper, lower = [], []
+    for k, lam in enumerate(lams):
+        v = solved[k][1]
+        p, q = frontier[k], frontier[k + 1]
+        upper.append(v - float(lam * p[0] - (1.0 - lam) * p[1]))
+        lower.append(v - float(lam * q[0] - (1.0 - lam) * q[1]))
 
     def result(
         x: NDArray[np.float64],
         y: NDArray[np.float64],
+        outcome: NDArray[np.float64],
         slope: float,
         kink: bool,
-        outcome: NDArray[np.float64] | None = None,
     ) -> ThreatResult:
         d = np.array([x @ A @ y, x @ B @ y])
-        if outcome is None:
-            outcome = np.asarray(bargain(points, [float(d[0]), float(d[1])]).nash, dtype=float)
+
+        def strategy(actions: tuple[str, ...], probs: NDArray[np.float64]) -> dict[str, float]:
+            probs = np.where(probs > _ZERO_TOL, probs, 0.0)
+            probs = probs / probs.sum()
+            return {a: float(v) + 0.0 for a, v in zip(actions, probs, strict=True)}
+
         return ThreatResult(
             players=(game.players[0], game.players[1]),
-            threats=(
-                dict(zip(game.actions[0], map(float, x), strict=True)),
-                dict(zip(game.actions[1], map(float, y), strict=True)),
-            ),
-            disagreement=(float(d[0]), float(d[1])),
-            outcome=(float(outcome[0]), float(outcome[1])),
-            slope=slope,
+            threats=(strategy(game.actions[0], x), strategy(game.actions[1], y)),
+            disagreement=(_clean(d[0], scale), _clean(d[1], scale)),
+            outcome=(_clean(outcome[0], scale), _clean(outcome[1], scale)),
+            slope=_clean(slope),
             at_kink=kink,
         )
 
-    if not segments:  # a single efficient point: it is the outcome whatever the threats
-        x, y = threats_for(1.0)
-        return result(x, y, 1.0, True, frontier[0])
-    slopes = []
-    for p, q in segments:
-        slope = float((p[1] - q[1]) / (q[0] - p[0]))  # s u1 + u2 constant along p -> q
-        slopes.append(slope)
-        x, y = threats_for(slope)
-        candidate = result(x, y, slope, False)
-        u = np.array(candidate.outcome)
-        lo, hi = min(p[0], q[0]) - 1e-9, max(p[0], q[0]) + 1e-9
-        if lo <= u[0] <= hi and abs(slope * u[0] + u[1] - (slope * p[0] + p[1])) <= 1e-7:
-            return candidate
-    # No segment is consistent: the outcome is a kink. Pick the kink the bargains point to.
-    for k in range(1, len(frontier) - 1):
-        slope = (slopes[k - 1] + slopes[k]) / 2
-        x, y = threats_for(slope)
-        candidate = result(x, y, slope, True)
-        if np.allclose(candidate.outcome, frontier[k], atol=1e-7):
-            return candidate
-    x, y = threats_for(slopes[0])  # pragma: no cover - a fallback that should not be reached
-    return result(x, y, slopes[0], True)
+    def at_vertex(k: int) -> ThreatResult:
+        """Vertex k is the outcome: threats from the games of the segments on either side."""
+        p = frontier[k]
+        x = solved[k - 1][0] if k > 0 else maximin(-B)[0]
+        y = maximin(-games[k].T)[0] if k < len(lams) else maximin(-A.T)[0]
+        gap = p - np.array([x @ A @ y, x @ B @ y])
+        if gap[0] > tol:  # the line from the threat point to the vertex
+            return result(x, y, p, float(gap[1] / gap[0]), True)
+        if gap[1] > tol:
+            return result(x, y, p, math.inf, True)
+        # The threat point is the vertex: a normal there at which the value is consistent.
+        lo = lams[k - 1] if k > 0 else 0.0
+        hi = lams[k] if k < len(lams) else 1.0
+        e_lo = lower[k - 1] if k > 0 else residual(0.0, p)
+        e_hi = upper[k] if k < len(lams) else residual(1.0, p)
+        if e_lo <= tol:
+            lam = lo
+        elif e_hi >= -tol:
+            lam = hi
+        else:
+            lam = _sign_change(lambda v: residual(v, p), lo, hi, e_lo, e_hi)
+        return result(x, y, p, lam / (1.0 - lam) if lam < 1 else math.inf, True)
+
+    # Walk from the top of the frontier: vertex 0, segment 0, vertex 1, ..., vertex m. On
+    # reaching vertex k, segment k - 1's residual there is >= 0 (at k = 0, E(0) >= 0).
+    for k in range(len(lams)):
+        if upper[k] <= tol:
+            return at_vertex(k)
+        if lower[k] < -tol:
+            p, q = frontier[k], frontier[k + 1]
+            t = upper[k] / (upper[k] - lower[k])
+            y = maximin(-games[k].T)[0]
+            w1, w2 = normals[k]
+            return result(solved[k][0], y, p + t * (q - p), w1 / w2, False)
+    return at_vertex(len(frontier) - 1)
