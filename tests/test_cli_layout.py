@@ -67,7 +67,7 @@ def test_top_level_help_lists_commands_and_shows_examples(capsys) -> None:
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("sweep", "points per chunk (default 20,000)"),
+        ("sweep", "points per chunk (default 20,000, fewer for large games"),
         ("bargain", "numbered from 1"),
         ("solve", "default 1e-09"),
         ("show", "scenario .toml or Gambit .nfg file"),

@@ -26,12 +26,14 @@ from numpy.typing import NDArray
 from ..errors import ScenarioError
 from ..model.scenario import Scenario
 
-__all__ = ["BLOCK", "MAX_POINTS", "Design", "grid_design", "sample_design"]
+__all__ = ["BLOCK", "MAX_AXIS_VALUES", "MAX_POINTS", "Design", "grid_design", "sample_design"]
 
 #: Random draws are made in blocks of this many points.
 BLOCK = 4096
 #: Largest design accepted (points); larger ones are refused before any work starts.
 MAX_POINTS = 100_000_000
+#: Most values one parameter may take in a grid (its values are held in memory).
+MAX_AXIS_VALUES = 1_000_000
 #: Latin-hypercube samples keep one permutation per parameter in memory (4 bytes per point).
 MAX_LHS_POINTS = 20_000_000
 
@@ -151,6 +153,16 @@ def _check_size(size: int) -> None:
         raise ScenarioError("the design has no points")
 
 
+def _length(values: object, name: str) -> int:
+    """How many values a grid axis has, without converting them."""
+    try:
+        return int(np.size(values)) if isinstance(values, np.ndarray) else len(values)  # type: ignore[arg-type]
+    except TypeError:
+        raise ScenarioError(
+            f"grid: parameter '{name}' needs a list of values, got {values!r}"
+        ) from None
+
+
 def grid_design(
     scenario: Scenario,
     grid: Mapping[str, Sequence[float] | NDArray[np.float64]],
@@ -171,6 +183,14 @@ def grid_design(
     _check_names(scenario, names, "grid")
     if not names:
         raise ScenarioError("a grid needs at least one parameter")
+    lengths = {name: _length(grid[name], name) for name in names}
+    for name, length in lengths.items():
+        if length > MAX_AXIS_VALUES:
+            raise ScenarioError(
+                f"grid: parameter '{name}' has {length:,} values; the limit is "
+                f"{MAX_AXIS_VALUES:,} per parameter"
+            )
+    _check_size(math.prod(lengths.values()))  # before any value is converted
     axes = []
     for name in names:
         values = np.asarray(grid[name], dtype=np.float64).reshape(-1)
@@ -211,6 +231,8 @@ def sample_design(
     fixed
         Overrides for parameters that do not vary.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ScenarioError(f"seed must be a whole number of at least 0, got {seed!r}")
     if method not in ("uniform", "lhs"):
         raise ScenarioError(f"sample method must be 'uniform' or 'lhs', got '{method}'")
     if names is None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from ..model.game import DEFAULT_TOL
 from ..model.scenario import Scenario
 from .design import Design, grid_design, sample_design
 from .run import DEFAULT_CHUNK, ChunkStore, check_method, run_chunks, sweep_meta
+from .table import columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,29 +73,55 @@ class Sweep:
 
         The joint outcome lists the point's equilibria in order, separated by ``" | "``.
         """
-        table = self.table
-        params = list(self.design.names)
-        first = table.groupby("point", sort=True).first()
-        joined = joint_outcomes(table["point"].to_numpy(), table["outcome"].to_numpy(dtype=object))
-        out = first[[*params, "n_equilibria", "complete"]].copy()
-        out["outcome"] = np.where(first["status"] == "ok", joined, first["status"])
-        return out.reset_index()
+        return _point_outcomes(self.table, list(self.design.names))
 
     def summary(self) -> pd.DataFrame:
         """Share of the design where each joint outcome holds, most common first.
+
+        For a sweep written to a file whose table has not been loaded, the file is read in
+        batches of complete points, so memory stays bounded whatever the number of points.
 
         Returns
         -------
         pandas.DataFrame
             Columns ``outcome``, ``n_equilibria``, ``points``, ``share``.
         """
-        points = self.point_outcomes()
-        grouped = points.groupby(["outcome", "n_equilibria"], sort=False).size()
-        summary = grouped.rename("points").reset_index()
-        summary["share"] = summary["points"] / len(points)
+        import pandas as pd
+
+        counts: dict[tuple[str, int], int] = {}
+        for points in self._point_outcome_batches():
+            grouped = points.groupby(["outcome", "n_equilibria"], sort=False).size()
+            for (outcome, n_equilibria), size in grouped.items():
+                key = (str(outcome), int(n_equilibria))
+                counts[key] = counts.get(key, 0) + int(size)
+        total = sum(counts.values())
+        summary = pd.DataFrame(
+            [(o, n, c) for (o, n), c in counts.items()],
+            columns=["outcome", "n_equilibria", "points"],
+        )
+        summary["share"] = summary["points"] / max(total, 1)
         return summary.sort_values(["points", "outcome"], ascending=[False, True]).reset_index(
             drop=True
         )
+
+    def _point_outcome_batches(self) -> Iterator[pd.DataFrame]:
+        """Point outcomes batch by batch: from the table if loaded, else streamed from the file."""
+        params = list(self.design.names)
+        if self._table is not None or self.path is None:
+            yield self.point_outcomes()
+            return
+        wanted = ["point", *params, "n_equilibria", "complete", "status", "outcome"]
+        carry = None
+        for rows in _read_batches(self.path, wanted):
+            if carry is not None:
+                rows = pd_concat([carry, rows])
+            last = rows["point"].iloc[-1]
+            finished = rows["point"] != last  # the last point may continue in the next batch
+            carry = rows[~finished]
+            if finished.any():
+                yield _point_outcomes(rows[finished], params)
+        if carry is not None and len(carry):
+            yield _point_outcomes(carry, params)
 
     def boundaries(self) -> pd.DataFrame:
         """Where the set of equilibria changes, along each parameter of a grid.
@@ -164,7 +192,7 @@ def sweep(
     fixed: Mapping[str, float] | None = None,
     method: str = "auto",
     tol: float = DEFAULT_TOL,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     executor: str = "inline",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -192,7 +220,9 @@ def sweep(
     tol
         Relative regret tolerance.
     chunk_size
-        Points per chunk (memory is bounded by a few chunks).
+        Points per chunk (memory is bounded by a few chunks). By default chosen from the game's
+        size (:func:`auto_chunk_size`): up to 20,000 points, fewer for large games so that a
+        chunk's payoff arrays stay near 256 MiB.
     executor
         ``"inline"`` (this process), ``"processes"`` (``workers`` local processes) or ``"dask"``
         (``scheduler`` address of a running cluster, or a local cluster of ``workers``).
@@ -221,6 +251,12 @@ def sweep(
             file=scenario.path,
         )
     check_method(method)
+    if chunk_size is None:
+        chunk_size = auto_chunk_size(scenario)
+    _check_count("chunk_size", chunk_size, 1, None)
+    _check_count("seed", seed, 0, None)
+    if workers is not None:
+        _check_count("workers", workers, 1, MAX_WORKERS)
     if grid is not None:
         design = grid_design(scenario, grid, fixed)
     else:
@@ -236,6 +272,7 @@ def sweep(
         "scheduler": scheduler,
         "progress": progress,
     }
+    columns(scenario, design)  # refuse clashing column names before any work or file
     n_chunks = -(-design.size // chunk_size)
     if out is None:
         frames = dict(run_chunks(scenario, design, **options))
@@ -280,3 +317,65 @@ def joint_outcomes(points: NDArray[np.int64], outcomes: NDArray[np.object_]) -> 
 def _factorize(values: NDArray[np.object_]) -> tuple[NDArray[np.int64], list[str]]:
     labels, codes = np.unique(values.astype(str), return_inverse=True)
     return codes.reshape(-1).astype(np.int64), [str(x) for x in labels]
+
+
+#: Rows read at a time when a summary streams a sweep file.
+READ_BATCH = 200_000
+
+
+def _point_outcomes(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    first = table.groupby("point", sort=True).first()
+    joined = joint_outcomes(table["point"].to_numpy(), table["outcome"].to_numpy(dtype=object))
+    out = first[[*params, "n_equilibria", "complete"]].copy()
+    out["outcome"] = np.where(first["status"] == "ok", joined, first["status"])
+    return out.reset_index()
+
+
+def _read_batches(path: Path, wanted: list[str]) -> Iterator[pd.DataFrame]:
+    """A sweep file's rows, ``READ_BATCH`` at a time, only the wanted columns."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(path) as handle:
+            for batch in handle.iter_batches(batch_size=READ_BATCH, columns=wanted):
+                yield batch.to_pandas()
+    else:
+        import pandas as pd
+
+        for rows in pd.read_csv(path, usecols=wanted, chunksize=READ_BATCH):
+            rows["outcome"] = rows["outcome"].fillna("")
+            yield rows
+
+
+def pd_concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames with a fresh index."""
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
+
+
+def auto_chunk_size(scenario: Scenario) -> int:
+    """Points per chunk so that one chunk's payoff arrays stay near :data:`CHUNK_BYTES`.
+
+    A chunk holds the payoff tensor of its points (players x profiles x 8 bytes each) and the
+    solver's working arrays, a few times that; small games get :data:`DEFAULT_CHUNK` points.
+    """
+    per_point = 8 * len(scenario.players) * math.prod(len(a) for a in scenario.actions)
+    return int(max(1, min(DEFAULT_CHUNK, CHUNK_BYTES // (CHUNK_FACTOR * per_point))))
+
+
+#: Memory budget for one chunk's payoff arrays, and the factor for the solver's working copies.
+CHUNK_BYTES = 256 * 2**20
+CHUNK_FACTOR = 4
+
+#: Most local processes or Dask workers a sweep may start.
+MAX_WORKERS = 256
+
+
+def _check_count(name: str, value: object, low: int, high: int | None) -> None:
+    """Refuse an argument that is not a whole number in ``[low, high]``, before any work."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ScenarioError(f"{name} must be a whole number, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
+        raise ScenarioError(f"{name} must be {bound}, got {value!r}")

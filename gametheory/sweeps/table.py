@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import ScenarioError
 from ..model.game import DEFAULT_TOL, Game
 from ..model.scenario import Scenario
 from ..solvers.batch import MAX_LABELS, bimatrix_batch_reduced, pure_batch
@@ -46,34 +47,73 @@ from .design import Design
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BATCHED_METHODS", "columns", "solve_chunk"]
+__all__ = ["BATCHED_METHODS", "RESERVED_COLUMNS", "columns", "solve_chunk"]
 
 #: Methods a sweep runs in batch; any other registered method is run point by point.
 BATCHED_METHODS = ("auto", "vertex_enumeration", "pure")
 
 
+#: The fixed columns of every sweep table; no parameter may be named like one of them.
+RESERVED_COLUMNS = (
+    "point",
+    "n_equilibria",
+    "equilibrium",
+    "outcome",
+    "pure",
+    "component",
+    "complete",
+    "degenerate",
+    "status",
+)
+
+
 def columns(scenario: Scenario, design: Design) -> list[str]:
-    """Column names of a sweep table, in order."""
+    """Column names of a sweep table, in order.
+
+    One namespace rule keeps them apart: parameters take their own names, which must not be one
+    of :data:`RESERVED_COLUMNS`; payoffs are ``payoff:PLAYER`` and probabilities
+    ``PLAYER:ACTION``. A scenario whose names would make two columns alike (a parameter called
+    ``status``, or a player called ``payoff`` beside a player whose action list makes
+    ``payoff:X`` twice) is refused before anything is solved.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the clashing column and what produced it.
+    """
     params = list(design.names) + [n for n in scenario.parameters if n not in design.names]
     probs = [
         f"{player}:{action}"
         for player, actions in zip(scenario.players, scenario.actions, strict=True)
         for action in actions
     ]
-    return [
-        "point",
+    names = [
+        RESERVED_COLUMNS[0],
         *params,
-        "n_equilibria",
-        "equilibrium",
-        "outcome",
-        "pure",
-        "component",
-        "complete",
-        "degenerate",
-        "status",
+        *RESERVED_COLUMNS[1:],
         *(f"payoff:{p}" for p in scenario.players),
         *probs,
     ]
+    _check_unique(names, scenario)
+    return names
+
+
+def _check_unique(names: list[str], scenario: Scenario) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            if name in RESERVED_COLUMNS:
+                reason = f"parameter '{name}' has the name of a fixed column of sweep tables"
+            else:
+                reason = (
+                    f"column '{name}' would be made twice (player names and action names "
+                    "combine as PLAYER:ACTION and payoff:PLAYER)"
+                )
+            raise ScenarioError(
+                f"{reason}; rename it (reserved: {', '.join(RESERVED_COLUMNS)})",
+                file=scenario.path,
+            )
+        seen.add(name)
 
 
 def solve_chunk(

@@ -12,7 +12,8 @@ import numpy as np
 from ...errors import ScenarioError
 from ...io import load
 from ...sweeps import DEFAULT_CHUNK, sweep
-from ...sweeps.design import MAX_POINTS
+from ...sweeps.design import MAX_AXIS_VALUES, MAX_POINTS
+from ...sweeps.results import MAX_WORKERS
 from ..main import COMMANDS
 from ..options import add_file, add_method, add_seed, add_set, positive_int
 
@@ -20,8 +21,6 @@ __all__ = ["MAX_WORKERS", "add_parser", "grid_axis", "run"]
 
 SUMMARY = COMMANDS["sweep"].summary
 
-#: Most local processes or Dask workers a sweep may start.
-MAX_WORKERS = 256
 
 GRID_FORMAT = "START:STOP:NUM (NUM a positive whole number) or V1,V2,..."
 
@@ -38,9 +37,10 @@ def grid_axis(item: str) -> tuple[str, list[float]]:
             count = int(num)
             if count < 1:
                 raise ValueError
-            if count > MAX_POINTS:
+            if count > MAX_AXIS_VALUES:
                 raise argparse.ArgumentTypeError(
-                    f"{name}: {count:,} values is above the limit of {MAX_POINTS:,} points"
+                    f"{name}: {count:,} values is above the limit of {MAX_AXIS_VALUES:,} per "
+                    "parameter"
                 )
             values = np.linspace(float(start), float(stop), count).tolist()
         else:
@@ -89,9 +89,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     parser.add_argument(
         "--chunk-size",
         type=positive_int(MAX_POINTS),
-        default=DEFAULT_CHUNK,
+        default=None,
         metavar="N",
-        help=f"points per chunk (default {DEFAULT_CHUNK:,})",
+        help=(
+            f"points per chunk (default {DEFAULT_CHUNK:,}, fewer for large games so that a "
+            "chunk's payoffs stay near 256 MiB)"
+        ),
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
