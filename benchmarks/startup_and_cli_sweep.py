@@ -10,9 +10,12 @@
    ``support_enumeration`` one game per call (numba; compilation excluded by a warm-up call),
    and the agreement of the two on the equilibria of a sample of points.
 
+3. Memory: a 1,000 x 1,000 London grid (1,000,000 points) from the command line to Parquet, with
+   the peak resident memory of that process (the design bound is 600 MB whatever the size).
+
 Usage::
 
-    python benchmarks/startup_and_cli_sweep.py [--side 400] [--repeat 5]
+    python benchmarks/startup_and_cli_sweep.py [--side 400] [--repeat 5] [--memory-side 1000]
 
 Needs ``pip install -e ".[dev]" quantecon``. Nothing is asserted; it prints figures and ratios.
 """
@@ -78,6 +81,36 @@ def grid_values(side: int) -> dict[str, np.ndarray]:
     return values
 
 
+def cli_sweep_memory(side: int, folder: Path) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of a CLI sweep of ``side`` x ``side`` points.
+
+    Measured by a fresh interpreter that runs only that command, so no other child counts.
+    """
+    script = (
+        "import resource, subprocess, sys, time; start = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(time.perf_counter() - start, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    command = [
+        *gametheory_command(),
+        "sweep",
+        str(LONDON),
+        "--grid",
+        f"tariff=0:1.45:{side}",
+        "--grid",
+        f"pressure_value=0:20:{side}",
+        "--out",
+        str(folder / "memory.parquet"),
+        "--quiet",
+    ]
+    out = subprocess.run(
+        [sys.executable, "-c", script, *command], check=True, capture_output=True, text=True
+    )
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
 def cli_sweep(side: int, folder: Path) -> float:
     out = folder / "london.parquet"
     command = [
@@ -132,10 +165,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--side", type=int, default=400, help="grid points per parameter")
     parser.add_argument("--repeat", type=int, default=5, help="runs per start-up figure")
+    parser.add_argument(
+        "--memory-side", type=int, default=1000, help="grid side for the memory run (0: skip)"
+    )
     args = parser.parse_args()
     startup(args.repeat)
     with tempfile.TemporaryDirectory() as folder:
         ours = cli_sweep(args.side, Path(folder))
+        if args.memory_side:
+            seconds, peak = cli_sweep_memory(args.memory_side, Path(folder))
+            print(
+                f"\nLondon sweep, {args.memory_side**2:,} points from the CLI to Parquet: "
+                f"{seconds:.1f} s, peak RSS {peak:.0f} MiB"
+            )
     points = args.side**2
     print(f"\nLondon sweep, {points:,} points, same games")
     print(f"  gametheory sweep (whole CLI run) {ours:7.2f} s  {points / ours:9,.0f} points/s")

@@ -22,45 +22,122 @@ through one registry of solvers and re-checks every answer with an independent r
 
 from __future__ import annotations
 
-from . import sweeps  # noqa: F401  (registers Scenario.sweep)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .analysis.negotiation import (
-    alternating_offers,
-    bargain,
-    calibrate,
-    commitment,
-    compare_linkage,
-    credibility,
-    discount_factor,
-    link,
-    minmax_payoffs,
-    nash_vs_spe,
-    parameter_change,
-    payoff_change,
-    rubinstein,
-    spe,
-    sustain,
-    variable_threat,
-)
-from .errors import (
-    ExpressionError,
-    GameError,
-    GameTheoryError,
-    ScenarioError,
-    SolverError,
-)
-from .io import dumps_nfg, load, loads_nfg, read_nfg, write_nfg
-from .io import loads_scenario as load_string
-from .model import DEFAULT_TOL, Chip, Expression, Game, Parameter, Profile, Scenario, parse
-from .solvers import (
-    DominanceResult,
-    SolveResult,
-    is_degenerate,
-    iterated_dominance,
-    methods,
-    solve,
-)
-from .sweeps import Sweep, sweep
+from .errors import ExpressionError, GameError, GameTheoryError, ScenarioError, SolverError
+
+if TYPE_CHECKING:
+    from .analysis.negotiation import (
+        alternating_offers,
+        bargain,
+        calibrate,
+        commitment,
+        compare_linkage,
+        credibility,
+        discount_factor,
+        link,
+        minmax_payoffs,
+        nash_vs_spe,
+        parameter_change,
+        payoff_change,
+        rubinstein,
+        spe,
+        sustain,
+        variable_threat,
+    )
+    from .io import (
+        dumps_nfg,
+        load,
+        loads_nfg,
+        read_nfg,
+        write_nfg,
+    )
+    from .io import loads_scenario as load_string
+    from .model import (
+        DEFAULT_TOL,
+        Chip,
+        Expression,
+        Game,
+        Parameter,
+        Profile,
+        Scenario,
+        parse,
+    )
+    from .solvers import (
+        DominanceResult,
+        SolveResult,
+        is_degenerate,
+        iterated_dominance,
+        methods,
+        solve,
+    )
+    from .sweeps import (
+        Sweep,
+        sweep,
+    )
+
+#: Where each name of the public API lives. The API is imported on first use (PEP 562), so
+#: ``import gametheory`` and every command line call stay fast; the first attribute used
+#: imports all of it at once, the sweeps included (which lets ``Scenario.sweep`` work).
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "alternating_offers": (".analysis.negotiation", "alternating_offers"),
+    "bargain": (".analysis.negotiation", "bargain"),
+    "calibrate": (".analysis.negotiation", "calibrate"),
+    "commitment": (".analysis.negotiation", "commitment"),
+    "compare_linkage": (".analysis.negotiation", "compare_linkage"),
+    "credibility": (".analysis.negotiation", "credibility"),
+    "discount_factor": (".analysis.negotiation", "discount_factor"),
+    "link": (".analysis.negotiation", "link"),
+    "minmax_payoffs": (".analysis.negotiation", "minmax_payoffs"),
+    "nash_vs_spe": (".analysis.negotiation", "nash_vs_spe"),
+    "parameter_change": (".analysis.negotiation", "parameter_change"),
+    "payoff_change": (".analysis.negotiation", "payoff_change"),
+    "rubinstein": (".analysis.negotiation", "rubinstein"),
+    "spe": (".analysis.negotiation", "spe"),
+    "sustain": (".analysis.negotiation", "sustain"),
+    "variable_threat": (".analysis.negotiation", "variable_threat"),
+    "dumps_nfg": (".io", "dumps_nfg"),
+    "load": (".io", "load"),
+    "loads_nfg": (".io", "loads_nfg"),
+    "read_nfg": (".io", "read_nfg"),
+    "write_nfg": (".io", "write_nfg"),
+    "DEFAULT_TOL": (".model", "DEFAULT_TOL"),
+    "Chip": (".model", "Chip"),
+    "Expression": (".model", "Expression"),
+    "Game": (".model", "Game"),
+    "Parameter": (".model", "Parameter"),
+    "Profile": (".model", "Profile"),
+    "Scenario": (".model", "Scenario"),
+    "parse": (".model", "parse"),
+    "DominanceResult": (".solvers", "DominanceResult"),
+    "SolveResult": (".solvers", "SolveResult"),
+    "is_degenerate": (".solvers", "is_degenerate"),
+    "iterated_dominance": (".solvers", "iterated_dominance"),
+    "methods": (".solvers", "methods"),
+    "solve": (".solvers", "solve"),
+    "Sweep": (".sweeps", "Sweep"),
+    "sweep": (".sweeps", "sweep"),
+    "load_string": (".io", "loads_scenario"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'gametheory' has no attribute {name!r}")
+    _import_api()
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+def _import_api() -> None:
+    """Import every public name into this namespace (once)."""
+    for public, (module, attribute) in _EXPORTS.items():
+        globals()[public] = getattr(importlib.import_module(module, __name__), attribute)
 
 
 def explore(scenario: Scenario, plot: str = "payoffs", method: str = "auto") -> object:

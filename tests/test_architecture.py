@@ -133,3 +133,28 @@ def test_import_gametheory_loads_no_heavy_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_every_public_name_resolves_and_matches_its_module() -> None:
+    import importlib
+
+    import gametheory as gt
+
+    for name in gt.__all__:
+        assert getattr(gt, name) is not None, name
+    for name, (module, attribute) in gt._EXPORTS.items():
+        assert getattr(gt, name) is getattr(
+            importlib.import_module(module, "gametheory"), attribute
+        )
+    with pytest.raises(AttributeError):
+        gt.no_such_name  # noqa: B018
+
+
+def test_first_use_of_the_api_registers_scenario_sweep() -> None:
+    code = (
+        "import gametheory as gt; sc = gt.load('payoffs/chicken.toml'); "
+        "print(len(sc.sweep(grid={'crash': [2.0, 4.0]}).table))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) == 6  # chicken has 3 equilibria at each crash cost above 1

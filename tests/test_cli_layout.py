@@ -136,11 +136,6 @@ def test_a_command_imports_only_its_own_module() -> None:
     assert commands == ["gametheory.cli.commands.methods"]
 
 
-@pytest.mark.xfail(
-    reason="gametheory/__init__.py imports the solvers (and pydantic, through io) when the "
-    "package is imported, before the command line runs",
-    strict=False,
-)
 def test_gametheory_help_loads_no_solver_or_pydantic() -> None:
     code = (
         "import contextlib, io, sys\nfrom gametheory.cli import main\n"
