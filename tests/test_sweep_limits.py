@@ -114,3 +114,21 @@ def test_the_streamed_summary_equals_the_in_memory_one(suffix, tmp_path, monkeyp
     assert written._table is None  # the summary did not load the table
     assert streamed.to_dict("list") == in_memory.to_dict("list")
     assert streamed["points"].sum() == 60
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("garbage.parquet", b"\x00\x01not parquet" * 50, "cannot read the sweep table"),
+        ("other.csv", b"a,b\n1,2\n", "is not a sweep table"),
+        ("binary.csv", bytes(range(256)) * 4, "sweep table"),
+    ],
+)
+def test_report_sweep_of_a_file_that_is_not_a_sweep_is_one_error(name, content, message, tmp_path):
+    pytest.importorskip("jinja2")
+    from gametheory.report import build_report
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(gt.ScenarioError, match=message):
+        build_report(gt.load(CHICKEN), sweep=path)

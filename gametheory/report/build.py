@@ -889,12 +889,12 @@ def _sweep_section(
 ) -> Section:
     import pandas as pd
 
+    from ..sweeps.results import point_outcomes
     from .figures import plot_outcome_map, report_figure, to_svg
 
-    table = sweep if isinstance(sweep, pd.DataFrame) else _read_table(Path(sweep))
-    first = table.groupby("point", sort=True).first()
-    joined = table.groupby("point", sort=True)["outcome"].agg(" | ".join)
-    points = first.assign(outcome=joined).reset_index()
+    table = sweep if isinstance(sweep, pd.DataFrame) else _read_table(Path(sweep), scenario)
+    params = [c for c in scenario.parameters if c in table.columns]
+    points = point_outcomes(table, params)
     shares = points["outcome"].value_counts(normalize=True)
     rows = tuple((label, f"{share:.1%}") for label, share in shares.items())
     varied = [c for c in scenario.parameters if c in points and points[c].nunique() > 1]
@@ -1147,17 +1147,47 @@ def _whatif_section(
     return Section("whatif", "What would it take", tuple(paragraphs))
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+#: Columns a sweep table must have for the report's sweep section.
+SWEEP_COLUMNS = ("point", "outcome", "status", "n_equilibria", "complete")
+
+
+def _read_table(path: Path, scenario: Scenario) -> pd.DataFrame:
+    """The columns of a sweep file that the report uses, with one clear error if it is not one.
+
+    Only the needed columns are read (the point, its outcome and the scenario's parameters), so
+    a sweep of millions of points costs a few columns of memory.
+    """
     import pandas as pd
 
     from ..errors import ScenarioError
 
-    if not path.exists():
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise ScenarioError("a sweep file must be .parquet or .csv", file=str(path))
+    if not path.is_file():
         raise ScenarioError("no such sweep file", file=str(path))
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    if path.suffix.lower() == ".csv":
-        table = pd.read_csv(path)
-        table["outcome"] = table["outcome"].fillna("")
-        return table
-    raise ScenarioError("a sweep file must be .parquet or .csv", file=str(path))
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            names = list(pq.read_schema(path).names)
+        else:
+            names = list(pd.read_csv(path, nrows=0).columns)
+        missing = [c for c in SWEEP_COLUMNS if c not in names]
+        if missing:
+            raise ScenarioError(
+                f"is not a sweep table from gametheory sweep (no column {', '.join(missing)})",
+                file=str(path),
+            )
+        wanted = [*SWEEP_COLUMNS, *(p for p in scenario.parameters if p in names)]
+        if suffix == ".parquet":
+            table = pd.read_parquet(path, columns=wanted)
+        else:
+            table = pd.read_csv(path, usecols=wanted)
+            table["outcome"] = table["outcome"].fillna("")
+    except ScenarioError:
+        raise
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ScenarioError(f"cannot read the sweep table: {reason}", file=str(path)) from None
+    return table

@@ -73,7 +73,7 @@ class Sweep:
 
         The joint outcome lists the point's equilibria in order, separated by ``" | "``.
         """
-        return _point_outcomes(self.table, list(self.design.names))
+        return point_outcomes(self.table, list(self.design.names))
 
     def summary(self) -> pd.DataFrame:
         """Share of the design where each joint outcome holds, most common first.
@@ -119,9 +119,9 @@ class Sweep:
             finished = rows["point"] != last  # the last point may continue in the next batch
             carry = rows[~finished]
             if finished.any():
-                yield _point_outcomes(rows[finished], params)
+                yield point_outcomes(rows[finished], params)
         if carry is not None and len(carry):
-            yield _point_outcomes(carry, params)
+            yield point_outcomes(carry, params)
 
     def boundaries(self) -> pd.DataFrame:
         """Where the set of equilibria changes, along each parameter of a grid.
@@ -323,7 +323,11 @@ def _factorize(values: NDArray[np.object_]) -> tuple[NDArray[np.int64], list[str
 READ_BATCH = 200_000
 
 
-def _point_outcomes(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+def point_outcomes(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """One row per point of a sweep table: parameters, counts and the joint outcome label.
+
+    A point that could not be solved shows its status (the reason) as its outcome.
+    """
     first = table.groupby("point", sort=True).first()
     joined = joint_outcomes(table["point"].to_numpy(), table["outcome"].to_numpy(dtype=object))
     out = first[[*params, "n_equilibria", "complete"]].copy()
