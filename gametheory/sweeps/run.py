@@ -18,13 +18,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
-import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ScenarioError
@@ -32,6 +29,7 @@ from ..model.expr import Expression
 from ..model.game import DEFAULT_TOL
 from ..model.scenario import Scenario
 from .design import Design
+from .store import ChunkStore
 from .table import BATCHED_METHODS, solve_chunk
 
 if TYPE_CHECKING:
@@ -41,7 +39,6 @@ __all__ = ["DEFAULT_CHUNK", "ChunkStore", "run_chunks", "scenario_hash"]
 
 #: Points per chunk unless told otherwise.
 DEFAULT_CHUNK = 20_000
-FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
 
 def _entry_text(entry: Any) -> str | list[str]:
@@ -79,121 +76,6 @@ def _tasks(design: Design, chunk_size: int) -> list[Task]:
         Task(k, start, min(start + chunk_size, design.size))
         for k, start in enumerate(range(0, design.size, chunk_size))
     ]
-
-
-class ChunkStore:
-    """Part files of an unfinished sweep, and the final output file.
-
-    Parameters
-    ----------
-    out
-        The output file (``.parquet`` or ``.csv``); parts live in ``OUT.parts/``.
-    meta
-        What identifies the sweep (design, scenario hash, method, tolerance, chunk size).
-    resume
-        Continue an unfinished sweep found at ``out``.
-    overwrite
-        Replace an existing output file or unfinished sweep.
-    """
-
-    def __init__(
-        self, out: str | Path, meta: dict[str, Any], *, resume: bool, overwrite: bool
-    ) -> None:
-        self.out = Path(out)
-        suffix = self.out.suffix.lower()
-        if suffix not in FORMATS:
-            raise ScenarioError(
-                f"output must end in .parquet or .csv, got '{self.out.name}'", file=str(self.out)
-            )
-        self.format = FORMATS[suffix]
-        if self.format == "parquet":
-            _require_pyarrow()
-        self.parts = self.out.with_name(self.out.name + ".parts")
-        self.meta_file = self.parts / "sweep.json"
-        if overwrite:
-            shutil.rmtree(self.parts, ignore_errors=True)
-            self.out.unlink(missing_ok=True)
-        if self.parts.exists():
-            if not resume:
-                raise ScenarioError(
-                    f"an unfinished sweep is stored in {self.parts}; run again with --resume to "
-                    "continue it, or --overwrite to start again",
-                    file=str(self.out),
-                )
-            stored = json.loads(self.meta_file.read_text())
-            if stored != meta:
-                changed = sorted(k for k in meta if stored.get(k) != meta[k])
-                raise ScenarioError(
-                    "cannot resume: the unfinished sweep was started with a different "
-                    f"{', '.join(changed)}; use --overwrite to start again",
-                    file=str(self.out),
-                )
-        elif self.out.exists():
-            raise ScenarioError(
-                "output file already exists; use --overwrite to replace it", file=str(self.out)
-            )
-        else:
-            self.parts.mkdir(parents=True)
-            self.meta_file.write_text(json.dumps(meta, sort_keys=True))
-
-    def _part(self, index: int) -> Path:
-        return self.parts / f"chunk-{index:06d}.{self.format}"
-
-    def done(self) -> set[int]:
-        """Chunk numbers already stored."""
-        return {int(p.stem.split("-")[1]) for p in self.parts.glob(f"chunk-*.{self.format}")}
-
-    def write(self, index: int, frame: pd.DataFrame) -> None:
-        """Store one chunk atomically (temporary file, then rename)."""
-        final = self._part(index)
-        temporary = final.with_name(f".{final.name}.tmp")
-        if self.format == "parquet":
-            frame.to_parquet(temporary, index=False)
-        else:
-            frame.to_csv(temporary, index=False)
-        os.replace(temporary, final)
-
-    def finish(self, n_chunks: int) -> Path:
-        """Stream every part, in order, into the output file; remove the parts."""
-        parts = [self._part(k) for k in range(n_chunks)]
-        missing = [p.name for p in parts if not p.exists()]
-        if missing:
-            raise ScenarioError(
-                f"cannot finish: {len(missing)} chunk(s) missing", file=str(self.out)
-            )
-        temporary = self.out.with_name(f".{self.out.name}.tmp")
-        if self.format == "parquet":
-            import pyarrow.parquet as pq
-
-            writer = None
-            try:
-                for part in parts:
-                    table = pq.read_table(part)
-                    if writer is None:
-                        writer = pq.ParquetWriter(temporary, table.schema)
-                    writer.write_table(table.cast(writer.schema))
-            finally:
-                if writer is not None:
-                    writer.close()
-        else:
-            with temporary.open("wb") as sink:
-                for k, part in enumerate(parts):
-                    with part.open("rb") as source:
-                        if k:
-                            source.readline()  # header already written
-                        shutil.copyfileobj(source, sink)
-        os.replace(temporary, self.out)
-        shutil.rmtree(self.parts)
-        return self.out
-
-
-def _require_pyarrow() -> None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        raise ScenarioError(
-            "writing Parquet needs pyarrow: pip install 'gametheory[parquet]', or use a .csv output"
-        ) from None
 
 
 def run_chunks(
