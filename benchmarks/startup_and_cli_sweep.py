@@ -81,39 +81,9 @@ def grid_values(side: int) -> dict[str, np.ndarray]:
     return values
 
 
-def cli_sweep_memory(side: int, folder: Path) -> tuple[float, float]:
-    """Wall time and peak RSS (MiB) of a CLI sweep of ``side`` x ``side`` points.
-
-    Measured by a fresh interpreter that runs only that command, so no other child counts.
-    """
-    script = (
-        "import resource, subprocess, sys, time; start = time.perf_counter(); "
-        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-        "print(time.perf_counter() - start, "
-        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
-    )
-    command = [
-        *gametheory_command(),
-        "sweep",
-        str(LONDON),
-        "--grid",
-        f"tariff=0:1.45:{side}",
-        "--grid",
-        f"pressure_value=0:20:{side}",
-        "--out",
-        str(folder / "memory.parquet"),
-        "--quiet",
-    ]
-    out = subprocess.run(
-        [sys.executable, "-c", script, *command], check=True, capture_output=True, text=True
-    )
-    seconds, peak = out.stdout.split()
-    return float(seconds), float(peak)
-
-
-def cli_sweep(side: int, folder: Path) -> float:
-    out = folder / "london.parquet"
-    command = [
+def sweep_command(side: int, out: Path) -> list[str]:
+    """The CLI sweep of London over a ``side`` x ``side`` grid of tariff and pressure_value."""
+    return [
         *gametheory_command(),
         "sweep",
         str(LONDON),
@@ -125,8 +95,34 @@ def cli_sweep(side: int, folder: Path) -> float:
         str(out),
         "--quiet",
     ]
+
+
+def cli_sweep_memory(side: int, folder: Path) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of a CLI sweep of ``side`` x ``side`` points.
+
+    Measured by a fresh interpreter that runs only that command, so no other child counts.
+    """
+    script = (
+        "import resource, subprocess, sys, time; start = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(time.perf_counter() - start, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, *sweep_command(side, folder / "memory.parquet")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds, peak = out.stdout.split()
+    return float(seconds), float(peak)
+
+
+def cli_sweep(side: int, folder: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        sweep_command(side, folder / "london.parquet"), check=True, capture_output=True, cwd=ROOT
+    )
     return time.perf_counter() - start
 
 
