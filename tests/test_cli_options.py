@@ -165,7 +165,7 @@ def test_a_broken_store_is_one_line(tmp_path, capsys) -> None:
     (tmp_path / "r.csv.parts").write_text("not a folder")
     args = ["--grid", "crash=2:3:2", "--out", out, "--resume", "--quiet"]
     status, _, err = cli(capsys, "sweep", CHICKEN, *args)
-    assert_refused(status, err, f"error: {out}.parts/sweep.json: not a directory")
+    assert_refused(status, err, f"error: {out}.parts: is in the way of the sweep's parts folder")
     assert len(err.strip().splitlines()) == 1
 
 
@@ -173,7 +173,7 @@ def test_output_under_a_file_is_one_line(tmp_path, capsys) -> None:
     (tmp_path / "file.txt").write_text("x")
     out = tmp_path / "file.txt" / "r.csv"
     status, _, err = cli(capsys, "sweep", CHICKEN, "--grid", "crash=2:3:2", "--out", out, "--quiet")
-    assert_refused(status, err, f"error: {out}.parts: not a directory")
+    assert_refused(status, err, f"error: {out.parent}: is not a folder")
 
 
 @pytest.mark.parametrize(
