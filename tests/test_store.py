@@ -576,11 +576,6 @@ def test_a_refused_chunk_size_leaves_no_parts_folder(chicken, tmp_path, chunk_si
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    reason="sweep() in results.py checks the executor only after creating the store "
-    "(reported; outside the store's files)",
-    strict=False,
-)
 def test_a_refused_executor_leaves_no_parts_folder(chicken, tmp_path) -> None:
     out = tmp_path / "r.csv"
     with pytest.raises(gt.ScenarioError, match="unknown executor"):

@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Collection, Sequence
 from typing import NamedTuple, Protocol, cast
 
@@ -149,6 +150,18 @@ def describe_os_error(exc: OSError) -> str:
     return f"{path}: {what}"
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    """Warnings on the command line are one line each: ``warning: MESSAGE``."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -159,7 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     try:
-        return load_command(args.command).run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return load_command(args.command).run(args)
     except GameTheoryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -257,6 +257,10 @@ def sweep(
     _check_count("seed", seed, 0, None)
     if workers is not None:
         _check_count("workers", workers, 1, MAX_WORKERS)
+    if executor not in EXECUTORS:
+        raise ScenarioError(
+            f"unknown executor '{executor}'; expected {', '.join(map(repr, EXECUTORS))}"
+        )
     if grid is not None:
         design = grid_design(scenario, grid, fixed)
     else:
@@ -278,15 +282,16 @@ def sweep(
         frames = dict(run_chunks(scenario, design, **options))
         table = pd.concat([frames[k] for k in range(n_chunks)], ignore_index=True)
         return Sweep(scenario, design, method, tol, table=table)
-    store = ChunkStore(
+    with ChunkStore(
         out,
         sweep_meta(scenario, design, method, tol, chunk_size),
         resume=resume,
         overwrite=overwrite,
-    )
-    for index, frame in run_chunks(scenario, design, skip=store.done(), **options):
-        store.write(index, frame)
-    return Sweep(scenario, design, method, tol, path=store.finish(n_chunks))
+    ) as store:  # a failed run releases the lock and leaves no empty parts folder
+        for index, frame in run_chunks(scenario, design, skip=store.done(), **options):
+            store.write(index, frame)
+        path = store.finish(n_chunks)
+    return Sweep(scenario, design, method, tol, path=path)
 
 
 def joint_outcomes(points: NDArray[np.int64], outcomes: NDArray[np.object_]) -> NDArray[np.object_]:
@@ -374,6 +379,8 @@ CHUNK_FACTOR = 4
 
 #: Most local processes or Dask workers a sweep may start.
 MAX_WORKERS = 256
+#: Where chunks can be solved.
+EXECUTORS = ("inline", "processes", "dask")
 
 
 def _check_count(name: str, value: object, low: int, high: int | None) -> None:
