@@ -70,6 +70,10 @@ COMMANDS: dict[str, Command] = {
     "whatif": Command(
         f"{_PACKAGE}.whatif", "what it would take for a target outcome to be an equilibrium"
     ),
+    "thresholds": Command(
+        f"{_PACKAGE}.thresholds",
+        "how far each parameter can move, alone, before the predicted outcome changes",
+    ),
     "report": Command(f"{_PACKAGE}.report", "write a self-contained HTML or Markdown report"),
 }
 
