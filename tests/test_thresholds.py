@@ -107,6 +107,19 @@ def test_london_pressure_value_threshold_follows_the_closed_form(tariff: float) 
     assert pressure.degenerate_at_high is not None  # the US is indifferent at the boundary
 
 
+def test_a_tie_at_the_end_of_the_range_is_a_degenerate_range_end() -> None:
+    """At security_cost = 0 relaxing AI-chip controls costs the US nothing and changes nothing
+    else in its payoff, so the US is indifferent between maintain and relax (China withholds
+    military magnets either way: -magnet_leverage + linkage_reward = -5 + 4 < 0). For any
+    security_cost > 0 the US maintains: the prediction holds on (0, 20], with a tie at 0."""
+    (cost,) = thresholds(gt.load(LONDON), params=["security_cost", "security_cost"]).parameters
+    assert (cost.low, cost.high) == (0.0, 20.0)
+    assert cost.low_is_range_end and cost.outcome_below is None
+    assert cost.degenerate_at_low is not None
+    assert "US: relax+extend+lift / China: withhold+expedite" in cost.degenerate_at_low.split(" | ")
+    assert cost.degenerate_at_high is None
+
+
 def test_the_result_is_plain_data() -> None:
     result = thresholds(_switch_game())
     data = json.loads(json.dumps(result.to_dict()))

@@ -256,7 +256,7 @@ def thresholds(
     base = scenario.resolve(values or {})
     if not base:
         raise ScenarioError("the scenario declares no parameters to move", file=scenario.path)
-    names = list(scenario.parameters) if params is None else list(params)
+    names = list(scenario.parameters) if params is None else list(dict.fromkeys(params))
     scenario.resolve({name: base.get(name, 0.0) for name in names})  # unknown names refused
     evaluate = _Evaluator(scenario, base, tol)
     windows = {name: _window(scenario, name, base[name]) for name in names}
