@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         sustain,
         variable_threat,
     )
+    from .analysis.uncertainty import thresholds
     from .io import (
         dumps_nfg,
         load,
@@ -90,6 +91,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "credibility": (".analysis.negotiation", "credibility"),
     "discount_factor": (".analysis.negotiation", "discount_factor"),
     "link": (".analysis.negotiation", "link"),
+    "thresholds": (".analysis.uncertainty", "thresholds"),
     "minmax_payoffs": (".analysis.negotiation", "minmax_payoffs"),
     "nash_vs_spe": (".analysis.negotiation", "nash_vs_spe"),
     "parameter_change": (".analysis.negotiation", "parameter_change"),
@@ -191,6 +193,7 @@ __all__ = [
     "spe",
     "sustain",
     "sweep",
+    "thresholds",
     "variable_threat",
     "write_nfg",
 ]

@@ -6,6 +6,6 @@ the predicted outcome holds.
 
 from __future__ import annotations
 
-from .thresholds import Threshold, Thresholds, thresholds
+from ._thresholds import Threshold, Thresholds, thresholds
 
 __all__ = ["Threshold", "Thresholds", "thresholds"]
