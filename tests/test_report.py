@@ -48,6 +48,7 @@ def test_report_sections_and_findings(london_report) -> None:
         "equilibria",
         "dominance",
         "bargaining",
+        "thresholds",
         "sensitivity",
         "whatif",
     ]

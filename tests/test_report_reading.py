@@ -331,3 +331,16 @@ def test_methods_show_the_full_sha256(london) -> None:
 def test_no_negative_zero_anywhere(london, sequential) -> None:
     for report in (london, sequential):
         assert not NEGATIVE_ZERO.search(_text(report))
+
+
+def test_the_report_says_how_far_each_parameter_can_move(london) -> None:
+    # London's deadline choice: the US enforces instead of extending when pressure_value exceeds
+    # 1.5 + 4 * tariff (the closed form behind tests/test_sweep.py), i.e. 3.7 at tariff 0.55;
+    # the US lifts its other controls while reciprocity_value >= controls_leverage (3 vs 2).
+    section = london.section("thresholds")
+    rows = {row[0]: row for row in section.tables[0].rows}
+    assert rows["pressure_value"][3] == "3.7"
+    assert rows["controls_leverage"][3] == "3"
+    assert rows["reciprocity_value"][2] == "2"
+    assert "enforce" in rows["pressure_value"][5]
+    assert section.paragraphs[0].startswith("Moved one at a time, 3 of the 17 parameters")

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._format import format_number
 from ...errors import ScenarioError
 from ...model.game import DEFAULT_TOL
 from ...model.scenario import Scenario
@@ -99,6 +100,48 @@ class Threshold:
     def bounded(self) -> bool:
         """Whether the parameter has a finite declared range on both sides."""
         return self.declared_min is not None and self.declared_max is not None
+
+    def describe(self) -> str:
+        """The parameter's interval in plain words (what the command line prints)."""
+        t = self
+        if t.bounded:
+            searched = f"declared range {_num(t.search_low)} to {_num(t.search_high)}"
+        else:
+            searched = (
+                f"no finite declared range; searched {_num(t.search_low)} to {_num(t.search_high)}"
+            )
+        if t.low_is_range_end and t.high_is_range_end:
+            text = f"{t.name}: the prediction holds over the whole range ({searched})"
+        else:
+            text = (
+                f"{t.name}: the prediction holds from {_num(t.low)} to {_num(t.high)} ({searched})"
+            )
+        for at, beyond, word, degenerate in (
+            (t.low, t.outcome_below, "below", t.degenerate_at_low),
+            (t.high, t.outcome_above, "above", t.degenerate_at_high),
+        ):
+            if degenerate is not None:
+                text += f"; at {_num(at)} itself the game is degenerate ({_degenerate(degenerate)})"
+            if beyond is not None:
+                text += f"; {word} {_num(at)}: {beyond}"
+        return text
+
+    @property
+    def room(self) -> float:
+        """Distance from the point to the nearest change of outcome, as a share of the range.
+
+        The range is the one searched; ``inf`` when the prediction holds over all of it.
+        """
+        span = self.search_high - self.search_low
+        gaps = [
+            gap
+            for gap, end in (
+                (self.baseline - self.low, self.low_is_range_end),
+                (self.high - self.baseline, self.high_is_range_end),
+            )
+            if not end
+        ]
+        return min(gaps) / span if gaps and span > 0 else float("inf")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -386,3 +429,12 @@ def _bracket(
             return _Side(name, inside, float(grid[k]), labels[k], window[1] - window[0])
         inside = float(grid[k])
     return None
+
+
+def _num(value: float) -> str:
+    return format_number(value, 6)
+
+
+def _degenerate(label: str) -> str:
+    count = len(label.split(" | "))
+    return f"{count} equilibria" if count > 1 else label

@@ -6,12 +6,12 @@ import argparse
 import json
 
 from ..._format import format_number
-from ...analysis.uncertainty import Threshold, thresholds
+from ...analysis.uncertainty import thresholds
 from ...io import load
 from ..main import COMMANDS
 from ..options import add_file, add_format, add_set
 
-__all__ = ["add_parser", "describe", "run"]
+__all__ = ["add_parser", "run"]
 
 SUMMARY = COMMANDS["thresholds"].summary
 
@@ -36,37 +36,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"Prediction at {where}: {result.outcome}")
     print("Each parameter moved alone, the others held fixed:")
     for threshold in result.parameters:
-        print(describe(threshold))
+        print(threshold.describe())
     return 0
-
-
-def _num(value: float) -> str:
-    return format_number(value, 6)
-
-
-def _degenerate(label: str) -> str:
-    count = len(label.split(" | "))
-    return f"{count} equilibria" if count > 1 else label
-
-
-def describe(t: Threshold) -> str:
-    """One parameter's interval in plain words."""
-    if t.bounded:
-        searched = f"declared range {_num(t.search_low)} to {_num(t.search_high)}"
-    else:
-        searched = (
-            f"no finite declared range; searched {_num(t.search_low)} to {_num(t.search_high)}"
-        )
-    if t.low_is_range_end and t.high_is_range_end:
-        text = f"{t.name}: the prediction holds over the whole range ({searched})"
-    else:
-        text = f"{t.name}: the prediction holds from {_num(t.low)} to {_num(t.high)} ({searched})"
-    for at, beyond, word, degenerate in (
-        (t.low, t.outcome_below, "below", t.degenerate_at_low),
-        (t.high, t.outcome_above, "above", t.degenerate_at_high),
-    ):
-        if degenerate is not None:
-            text += f"; at {_num(at)} itself the game is degenerate ({_degenerate(degenerate)})"
-        if beyond is not None:
-            text += f"; {word} {_num(at)}: {beyond}"
-    return text
