@@ -16,24 +16,34 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import GameTheoryError, ScenarioError
 from ..model.game import Game
+from ..model.scenario import MAX_PAYOFF_ENTRIES
 from ._files import read_text_limited
 
 __all__ = ["MAX_FILE_BYTES", "MAX_PLAYERS", "MAX_PROFILES", "dumps_nfg", "loads_nfg", "read_nfg"]
-__all__ += ["write_nfg"]
+__all__ += ["MAX_PAYOFFS", "MAX_STRATEGIES", "write_nfg"]
 
 #: Files larger than this are refused without being read whole (about 5 million payoffs).
 MAX_FILE_BYTES = 64_000_000
 #: Most players and pure profiles a file may declare; checked before anything is allocated.
 MAX_PLAYERS = 64
 MAX_PROFILES = 10_000_000
+#: Most payoffs (players x profiles) a file may declare: the largest game a scenario may hold.
+MAX_PAYOFFS = MAX_PAYOFF_ENTRIES
+#: Most strategies one player may have (a million names already take some 60 MB).
+MAX_STRATEGIES = 1_000_000
+#: Characters of plain numbers converted per vectorised step (bounds the temporary strings).
+_CHUNK = 1 << 20
 _SEPARATORS = re.compile(r"[\s,]+")
+_WORD = re.compile(r"[^\s,]+")
 #: Characters that make a word something other than a plain decimal number for the fast path
 #: (rationals, quotes, braces, hex, underscores, names such as inf and nan).
 _NOT_PLAIN = re.compile(r"[^0-9eE.+\-\s,]")
@@ -63,6 +73,7 @@ class _Tokens:
         self.line = 1
         self.last_line: int | None = None
         self.lookahead: tuple[str, str, int] | None = None
+        self.lookahead_from = 0  # where scanning for the lookahead started
 
     def _scan(self) -> tuple[str, str, int] | None:
         while True:
@@ -97,6 +108,7 @@ class _Tokens:
 
     def _peek_item(self) -> tuple[str, str, int] | None:
         if self.lookahead is None:
+            self.lookahead_from = self.index
             self.lookahead = self._scan()
         return self.lookahead
 
@@ -147,13 +159,13 @@ class _Tokens:
         item = self._peek_item()
         return item is not None and item[0] == kind and (value is None or item[1] == value)
 
-    def rest(self) -> tuple[str, int]:
-        """The unscanned text (after any token already peeked) and its starting line."""
-        if self.lookahead is not None:
-            _, value, line = self.lookahead
-            self.lookahead = None
-            return value + self.text[self.index :], line
-        return self.text[self.index :], self.line
+    def position(self) -> int:
+        """Where the text not yet taken starts (before any token already peeked)."""
+        return self.index if self.lookahead is None else self.lookahead_from
+
+    def skip_to_end(self) -> None:
+        """Mark the whole text as taken (after a fast path has read the rest)."""
+        self.index, self.lookahead = len(self.text), None
 
 
 #: Largest exponent or digit count accepted in a number before converting it (beyond float64
@@ -195,9 +207,10 @@ def read_nfg(path: str | Path) -> Game:
 def loads_nfg(text: str, *, source: str = "<string>") -> Game:
     """Parse the text of a Gambit ``.nfg`` file.
 
-    Limits, checked before anything is allocated: at most :data:`MAX_PLAYERS` players and
-    :data:`MAX_PROFILES` pure profiles; numbers within float64's range. A payoff list of plain
-    numbers (the usual case) is converted in one vectorised step.
+    Limits, checked before anything is allocated: at most :data:`MAX_PLAYERS` players,
+    :data:`MAX_STRATEGIES` strategies for one player, :data:`MAX_PROFILES` pure profiles and
+    :data:`MAX_PAYOFFS` payoffs (players x profiles); numbers within float64's range. A payoff
+    list of plain numbers (the usual case) is converted in vectorised steps.
     """
     tokens = _Tokens(text, source)
     tokens.take("word", "'NFG' at the start of a Gambit strategic-form file", "NFG")
@@ -240,22 +253,24 @@ def _string_list(tokens: _Tokens, what: str, limit: int) -> list[str]:
 
 
 def _strategies(tokens: _Tokens, players: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Strategy names (or counts) for each player, refusing more than MAX_PROFILES profiles.
+    """Strategy names (or counts) for each player, within the limits on strategies and profiles.
 
     The running product is checked after every player, in Python integers, so neither a huge
-    count nor many players can overflow it or allocate names first.
+    count nor many players can overflow it or allocate names first. The profiles may number at
+    most :data:`MAX_PROFILES`, and at most :data:`MAX_PAYOFFS` divided by the number of players.
     """
     tokens.take("brace", "'{' opening the strategy list", "{")
+    most = min(MAX_PROFILES, MAX_PAYOFFS // len(players))
     actions: list[tuple[str, ...]] = []
     profiles = 1
     for player in players:
-        room = MAX_PROFILES // profiles
+        room = min(most // profiles, MAX_STRATEGIES)
         if tokens.at("brace", "{"):
             names = _string_list(tokens, f"the strategy names of '{player}'", room)
         else:
             what = f"the number of strategies of '{player}'"
             if tokens.at("word") and _too_many(tokens.peek(), room):
-                raise _size_error(tokens, profiles, player)
+                raise _size_error(tokens, profiles, player, most, len(players))
             names = [str(i + 1) for i in range(tokens.count(what, room))]
         if not names:
             raise tokens.error(f"at least one strategy for '{player}'")
@@ -274,22 +289,32 @@ def _too_many(item: tuple[str, str] | None, room: int) -> bool:
     return bool(re.fullmatch(r"\+?\d+", word)) and (len(word) > 19 or int(word) > room)
 
 
-def _size_error(tokens: _Tokens, profiles: int, player: str) -> ScenarioError:
+def _size_error(
+    tokens: _Tokens, profiles: int, player: str, most: int, n_players: int
+) -> ScenarioError:
     item = tokens.peek()
-    before = f", with the {profiles:,} profiles of the players before," if profiles > 1 else ""
+    word = item[1] if item else "?"
+    count = int(word) if len(word) <= 19 and word.lstrip("+").isdigit() else None
+    if count is not None and count * profiles <= most:
+        reason = f"more than {MAX_STRATEGIES:,}, the limit for one player"
+    else:
+        before = f", with the {profiles:,} profiles of the players before," if profiles > 1 else ""
+        reason = f"which{before} makes more than {most:,} pure profiles, the limit"
+        if most < MAX_PROFILES:
+            reason += f" for {n_players} players ({MAX_PAYOFFS:,} payoffs in all)"
     return ScenarioError(
-        f"'{player}' would have {item[1] if item else '?'} strategies, which{before} makes "
-        f"more than {MAX_PROFILES:,} pure profiles, the limit",
+        f"'{player}' would have {word[:30]} strategies, {reason}",
         file=tokens.source,
         line=tokens.line,
     )
 
 
 def _listed_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
-    """The payoff version's list: one vectorised conversion when every entry is a plain number."""
+    """The payoff version's list: vectorised conversion when every entry is a plain number."""
     needed = count * n_players
     fast = _plain_numbers(tokens, needed)
     if fast is not None:
+        tokens.skip_to_end()
         return fast.reshape(count, n_players)
     values = np.empty((count, n_players))
     for k in range(count):
@@ -298,50 +323,71 @@ def _listed_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
     return values
 
 
-def _plain_numbers(tokens: _Tokens, needed: int) -> np.ndarray | None:
+def _plain_numbers(
+    tokens: _Tokens, needed: int, plain: re.Pattern[str] = _NOT_PLAIN
+) -> NDArray[np.float64] | None:
     """The rest of the file as ``needed`` finite plain numbers, or None (then parse slowly).
 
-    Consumes the tokens only on success; anything unusual (a rational, a brace, a number out of
-    range, too few or too many entries) is left to the token-by-token path, which says where.
+    Consumes nothing (the caller calls :meth:`_Tokens.skip_to_end` on success); anything unusual
+    (a rational, a brace, a number out of range, too few or too many entries) is left to the
+    token-by-token path, which says where. The text is converted a chunk at a time, so the
+    temporary strings stay small whatever the size of the file, and a file holding far more
+    numbers than the game needs is given up on after the first chunk past ``needed``.
     """
-    saved = (tokens.index, tokens.line, tokens.lookahead)
-    rest, _ = tokens.rest()
-    words = _SEPARATORS.split(rest.strip()) if rest.strip() else []
-    if len(words) == needed and not _NOT_PLAIN.search(rest):
+    text = tokens.text
+    start = tokens.position()
+    if plain.search(text, start):
+        return None
+    values = np.empty(needed)
+    filled = 0
+    while start < len(text):
+        stop = min(start + _CHUNK, len(text))
+        if stop < len(text):
+            gap = _SEPARATORS.search(text, stop)  # never cut a number in two
+            stop = gap.start() if gap else len(text)
+        words = _WORD.findall(text, start, stop)
+        if filled + len(words) > needed:
+            return None
         try:
-            values = np.array(words, dtype=np.float64)
+            chunk = np.array(words, dtype=np.float64)
         except ValueError:
-            values = None
-        if values is not None and np.isfinite(values).all():
-            tokens.index, tokens.lookahead = len(tokens.text), None
-            return values
-    tokens.index, tokens.line, tokens.lookahead = saved
-    return None
+            return None
+        if not np.isfinite(chunk).all():
+            return None
+        values[filled : filled + len(words)] = chunk
+        filled += len(words)
+        start = stop
+    return values if filled == needed else None
+
+
+#: Characters that make the outcome numbers something other than plain whole numbers.
+_NOT_WHOLE = re.compile(r"[^0-9+\s,]")
 
 
 def _outcome_payoffs(tokens: _Tokens, n_players: int, count: int) -> np.ndarray:
     tokens.take("brace", "'{' opening the outcome list", "{")
-    outcomes = [np.zeros(n_players)]  # outcome 0 is the null outcome
+    most = min(MAX_PROFILES, MAX_PAYOFFS // n_players)
+    flat = array("d", [0.0] * n_players)  # outcome 0 is the null outcome
+    outcomes = 1
     while tokens.at("brace", "{"):
-        if len(outcomes) > MAX_PROFILES:
-            raise tokens.error(f"'}}' closing the outcome list (at most {MAX_PROFILES:,})")
+        if outcomes > most:
+            raise tokens.error(f"'}}' closing the outcome list (at most {most:,} outcomes)")
         tokens.take("brace", "'{'", "{")
         tokens.string("the outcome's name in double quotes")
-        outcomes.append(
-            np.array(
-                [
-                    tokens.number(f"payoff of player {p + 1} in outcome {len(outcomes)}")
-                    for p in range(n_players)
-                ]
-            )
-        )
-        tokens.take("brace", f"'}}' closing outcome {len(outcomes) - 1}", "}")
+        for p in range(n_players):
+            flat.append(tokens.number(f"payoff of player {p + 1} in outcome {outcomes}"))
+        tokens.take("brace", f"'}}' closing outcome {outcomes}", "}")
+        outcomes += 1
     tokens.take("brace", "'}' closing the outcome list", "}")
-    table = np.array(outcomes)
+    table = np.frombuffer(flat, dtype=np.float64).reshape(outcomes, n_players)
+    fast = _plain_numbers(tokens, count, _NOT_WHOLE)
+    if fast is not None and ((fast >= 0) & (fast < outcomes)).all():
+        tokens.skip_to_end()
+        return table[fast.astype(np.int64)]
     numbers = np.empty(count, dtype=np.int64)
     for k in range(count):
         numbers[k] = tokens.count(
-            f"the outcome number of profile {k + 1} of {count}", len(outcomes) - 1, low=0
+            f"the outcome number of profile {k + 1} of {count}", outcomes - 1, low=0
         )
     return table[numbers]
 

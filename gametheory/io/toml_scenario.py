@@ -10,6 +10,7 @@ where it can be found, the line.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -114,6 +115,17 @@ def loads_scenario(text: str, *, source: str = "<string>") -> Scenario:
             f"arrays or tables are nested too deeply (the limit is {MAX_DEPTH} levels)",
             file=source,
         ) from None
+    except ValueError:
+        # tomllib lets int() refuse an integer of more than sys.get_int_max_str_digits() digits.
+        limit = sys.get_int_max_str_digits()
+        long = re.search(rf"\d[\d_]{{{max(limit - 1, 1)},}}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        raise ScenarioError(
+            f"malformed TOML: an integer has more than {limit:,} digits, too many to read; "
+            "numbers must lie within the range of a 64-bit float (magnitudes up to about 1.8e308)",
+            file=source,
+            line=line,
+        ) from None
     depth = _depth(raw)
     if depth > MAX_DEPTH:
         raise ScenarioError(
@@ -203,14 +215,28 @@ def _validation_error(exc: ValidationError, text: str, source: str) -> ScenarioE
             message += f"; allowed keys here are {', '.join(allowed)}"
     elif kind == "missing":
         message = "required key is missing"
+    elif kind in ("model_type", "dict_type"):
+        # pydantic names the internal model ("instance of _ParameterSpec"): say what to write.
+        parameter = len(first["loc"]) == 2 and first["loc"][0] == "parameters"
+        what = "a number or a table such as { value = 0.5, min = 0 }" if parameter else "a table"
+        message = f"expected {what}, got {_shown(first.get('input'))}"
     elif kind == "literal_error" and key == "schema_version":
-        message = f"schema_version must be 1, got {first.get('input')!r}"
+        message = f"schema_version must be 1, got {_shown(first.get('input'))}"
     else:
-        message = f"{first['msg']} (got {first.get('input')!r})"
+        message = f"{first['msg']} (got {_shown(first.get('input'))})"
     if len(errors) > 1:
         message += f" [and {len(errors) - 1} more problem(s)]"
     line = _find_line(text, key)
     return ScenarioError(message, file=source, key=key or None, line=line)
+
+
+def _shown(value: Any) -> str:
+    """A short repr of a value for an error message (a long one is cut, never echoed whole)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer beyond the int-to-str digit limit
+        text = "a very long integer"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 _MODELS: dict[str, type[BaseModel]] = {

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import operator
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -43,6 +44,8 @@ from ..errors import ExpressionError
 __all__ = ["Expression", "parse"]
 
 MAX_LENGTH = 10_000
+#: Longest stretch of an expression quoted in an error message.
+SHOWN = 80
 
 _BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", operator.add),
@@ -101,10 +104,47 @@ class Expression:
             name = unknown[0]
             close = difflib.get_close_matches(name, sorted(known), n=3)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            listing = ", ".join(sorted(known)) or "(none)"
+            listing = ", ".join(sorted(known)[:20]) or "(none)"
+            if len(known) > 20:
+                listing += f" and {len(known) - 20:,} more"
             raise ExpressionError(
-                f"unknown name '{name}' in expression '{self.text}'{hint}. Known names: {listing}"
+                f"unknown name '{_shown(name)}' in expression '{_shown(self.text)}'{hint}. "
+                f"Known names: {listing}"
             )
+
+    def work(self, shapes: Mapping[str, tuple[int, ...]]) -> int:
+        """Array elements :meth:`evaluate` computes when the names have these shapes.
+
+        A cost estimate, made before any array is built: every operation costs the size of its
+        broadcast result times its number of operands; numbers and names cost nothing.
+
+        Examples
+        --------
+        >>> parse("a * b + 1").work({"a": (1, 3, 1), "b": (1, 1, 4)})  # (3 x 4) x 2 operands x 2
+        48
+        """
+        # Iterative (post-order with an explicit stack): a tree nested as deeply as the parser
+        # allows must not exhaust the interpreter's stack when called from deeper code.
+        total = 0
+        shapes_of: list[tuple[int, ...]] = []  # the shapes of the operands computed so far
+        stack: list[tuple[Node, bool]] = [(self.tree, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node[0] == "num":
+                shapes_of.append(())
+            elif node[0] == "name":
+                shapes_of.append(tuple(shapes.get(node[1], ())))
+            elif not expanded:
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(_children(node)))
+            else:
+                count = len(_children(node))
+                first = len(shapes_of) - count
+                shape = tuple(np.broadcast_shapes(*shapes_of[first:]))
+                del shapes_of[first:]
+                total += math.prod(shape) * count
+                shapes_of.append(shape)
+        return total
 
     def evaluate(self, env: Mapping[str, Value], *, check: bool = True) -> NDArray[np.float64]:
         """Evaluate with numpy broadcasting; raise if the result is not finite.
@@ -127,7 +167,8 @@ class Expression:
         if check and not np.all(np.isfinite(result)):
             reason = "; ".join(dict.fromkeys(problems)) or "overflow or undefined arithmetic"
             raise ExpressionError(
-                f"expression '{self.text}' is not a finite number at the evaluated point ({reason})"
+                f"expression '{_shown(self.text)}' is not a finite number at the evaluated "
+                f"point ({reason})"
             )
         return result
 
@@ -143,7 +184,7 @@ def parse(text: str | float | int) -> Expression:
     if isinstance(text, bool):
         raise ExpressionError(f"expected a number or an expression, got the boolean {text}")
     if isinstance(text, int | float):
-        value = float(text)
+        value = _finite_float(text)
         if not np.isfinite(value):
             raise ExpressionError(f"expected a finite number, got {text}")
         return Expression(repr(text), ("num", value), frozenset())
@@ -154,7 +195,7 @@ def parse(text: str | float | int) -> Expression:
     # Expressions may span lines in a TOML multi-line string; whitespace is not significant.
     source = " ".join(text.split())
     if "#" in source:
-        raise ExpressionError(f"'#' is not allowed in expression '{source}' (no comments)")
+        raise ExpressionError(f"'#' is not allowed in expression '{_shown(source)}' (no comments)")
     if not source:
         raise ExpressionError("empty expression; expected a number or an arithmetic expression")
     if len(source) > MAX_LENGTH:
@@ -163,30 +204,56 @@ def parse(text: str | float | int) -> Expression:
     if normal != source:
         # Python's parser silently reads identifiers in NFKC form ('ｘ' as 'x'): refuse instead.
         raise ExpressionError(
-            f"expression '{source}' contains characters that Unicode normalisation (NFKC) "
-            f"changes, so names would not be looked up as typed; write '{normal}'"
+            f"expression '{_shown(source)}' contains characters that Unicode normalisation "
+            f"(NFKC) changes, so names would not be looked up as typed; write '{_shown(normal)}'"
         )
     try:
         module = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         column = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"cannot parse expression '{source}'{column}: {exc.msg}") from None
-    except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError(f"expression '{source[:60]}...' is too deeply nested") from None
+        raise ExpressionError(
+            f"cannot parse expression '{_shown(source)}'{column}: {exc.msg}"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(f"expression '{_shown(source)}' is too deeply nested") from None
+    except ValueError as exc:  # e.g. a NUL character, on Python versions that raise ValueError
+        raise ExpressionError(f"cannot parse expression '{_shown(source)}': {exc}") from None
     names: set[str] = set()
     try:
         tree = _convert(module.body, source, names)
     except RecursionError:
-        raise ExpressionError(f"expression '{source[:60]}...' is too deeply nested") from None
+        raise ExpressionError(f"expression '{_shown(source)}' is too deeply nested") from None
     return Expression(source, tree, frozenset(names))
+
+
+def _shown(text: str) -> str:
+    """``text`` shortened for an error message (a long expression is not echoed whole)."""
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+
+
+def _finite_float(number: int | float) -> float:
+    """``number`` as a float; an integer beyond float64's range is an :class:`ExpressionError`.
+
+    Python integers have no size limit (TOML and expressions can hold a 400-digit one), and
+    ``float()`` of such a number raises :class:`OverflowError`.
+    """
+    try:
+        return float(number)
+    except OverflowError:
+        # str() of an integer beyond 4,300 digits raises, so describe it by its size.
+        digits = int((abs(int(number)).bit_length() - 1) * math.log10(2)) + 1
+        raise ExpressionError(
+            f"an integer of about {digits:,} digits is outside the range of a 64-bit float "
+            "(magnitudes up to about 1.8e308)"
+        ) from None
 
 
 def _reject(node: ast.AST, source: str, what: str) -> ExpressionError:
     fragment = ast.get_source_segment(source, node) or type(node).__name__
     return ExpressionError(
-        f"'{fragment}' in expression '{source}' is not allowed: {what}. Expressions may use "
-        "numbers, parameter names, chip.option indicators, + - * / **, comparisons, "
-        "and/or/not, min, max, abs, exp, log, where(cond, a, b) and 'a if cond else b'"
+        f"'{_shown(fragment)}' in expression '{_shown(source)}' is not allowed: {what}. "
+        "Expressions may use numbers, parameter names, chip.option indicators, + - * / **, "
+        "comparisons, and/or/not, min, max, abs, exp, log, where(cond, a, b) and 'a if cond else b'"
     )
 
 
@@ -195,7 +262,10 @@ def _convert(node: ast.AST, source: str, names: set[str]) -> Node:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise _reject(node, source, "only numeric constants are allowed")
-        return ("num", float(node.value))
+        try:
+            return ("num", _finite_float(node.value))
+        except ExpressionError as exc:
+            raise ExpressionError(f"{exc.message} (in expression '{_shown(source)}')") from None
     if isinstance(node, ast.Name | ast.Attribute) and "__" in ast.unparse(node):
         raise _reject(node, source, "names with double underscores are not allowed")
     if isinstance(node, ast.Name):
@@ -263,6 +333,22 @@ def _convert(node: ast.AST, source: str, names: set[str]) -> Node:
             raise _reject(node, source, "starred arguments are not allowed")
         return ("call", name, args)
     raise _reject(node, source, f"{type(node).__name__} syntax is not part of the language")
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    """The operands of an operation node (see :func:`_convert` for the node layout)."""
+    kind = node[0]
+    if kind in ("neg", "not"):
+        return (node[1],)
+    if kind == "bin":
+        return (node[2], node[3])
+    if kind in ("cmp", "call"):
+        return tuple(node[2])
+    if kind in ("and", "or"):
+        return tuple(node[1])
+    if kind == "where":
+        return (node[1], node[2], node[3])
+    raise AssertionError(f"unknown node {kind}")  # pragma: no cover
 
 
 def _as_float(value: Any) -> Any:

@@ -41,12 +41,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import GameTheoryError, ScenarioError
+from ..errors import GameTheoryError, ScenarioError, SequentialError
 from ._display import scenario_html
 from ._hooks import provider
 from .expr import Expression, parse
 from .game import Game
-from .stages import normal_form
+from .stages import MAX_PLANS, normal_form
 
 __all__ = ["TIMINGS", "Chip", "Parameter", "Scenario"]
 
@@ -54,6 +54,13 @@ TIMINGS = ("simultaneous", "sequential")
 
 #: Largest game a scenario may compile to, in payoff entries (players x pure profiles).
 MAX_PAYOFF_ENTRIES = 10_000_000
+#: Most array elements the chip-form payoff expressions may compute for one parameter point
+#: (a second or two; see :meth:`Expression.work`): a short expression over many chips is refused
+#: when the scenario is built instead of running for minutes in ``game()``.
+MAX_EVALUATION_WORK = 500_000_000
+#: Most pure profiles (plans of every player multiplied) of a sequential scenario's normal form:
+#: each takes some 15-20 microseconds to play out, so this is a few seconds.
+MAX_NORMAL_FORM_PROFILES = 200_000
 
 
 def _check_size(players: Sequence[str], shape: Sequence[int], key: str) -> None:
@@ -267,6 +274,33 @@ class Scenario:
                     expression.check_names(known)
                 except GameTheoryError as exc:
                     raise exc.located(key=f"payoffs.{player}") from None
+        self._check_work()
+
+    def _check_work(self) -> None:
+        """Refuse chip-form payoffs whose evaluation would exceed :data:`MAX_EVALUATION_WORK`."""
+        if self.form != "chips":
+            return
+        depth = len(self.players)
+        shapes = {name: (1,) * (depth + 1) for name in self.parameters}
+        for p, player in enumerate(self.players):
+            held = [c for c in self.chips if c.player == player]
+            shape = [1] * (depth + 1)
+            shape[1 + p] = math.prod(len(c.options) for c in held)
+            shapes.update({f"{c.name}.{o}": tuple(shape) for c in held for o in c.options})
+        work = {
+            player: entry.work(shapes)
+            for player, entry in self.payoffs.items()
+            if isinstance(entry, Expression)
+        }
+        total = sum(work.values())
+        if total > MAX_EVALUATION_WORK:
+            worst = max(work, key=lambda player: work[player])
+            raise ScenarioError(
+                f"computing the payoffs would take about {total:,} array operations for one "
+                f"parameter point ({work[worst]:,} for '{worst}'), more than the limit of "
+                f"{MAX_EVALUATION_WORK:,}; use fewer chips or shorter payoff expressions",
+                key=f"payoffs.{worst}",
+            )
 
     def _check_stages(self) -> None:
         stages = tuple(tuple(stage) for stage in self.stages)
@@ -478,6 +512,10 @@ class Scenario:
         """
         values = self.resolve({**(params or {}), **overrides})
         if self.timing == "sequential":
+            try:
+                self._check_plans()
+            except GameTheoryError as exc:
+                raise exc.located(file=self.path, key="timing.stages") from None
             return normal_form(self, values)
         batch = {name: np.array([v]) for name, v in values.items()}
         payoffs = self.payoff_tensor(batch)[0]
@@ -485,6 +523,37 @@ class Scenario:
             return Game(self.players, self.actions, payoffs, self.title)
         except GameTheoryError as exc:
             raise exc.located(file=self.path) from None
+
+    def _check_plans(self) -> None:
+        """Refuse a normal form too large to list, before any history or plan is listed.
+
+        At most MAX_PLANS plans per player and MAX_NORMAL_FORM_PROFILES profiles in all, counted
+        from the stages alone, in logarithms: a plan chooses an option combination for every
+        history of the earlier stages, so the count can have thousands of digits, and listing
+        the histories first (as the normal form does) could itself take gigabytes.
+        """
+        options = {c.name: len(c.options) for c in self.chips}
+        owner = {c.name: c.player for c in self.chips}
+        log_profiles = 0.0
+        for player in self.players:
+            log_plans = 0.0
+            histories = 1  # at most the number of profiles, which _check_size bounds
+            for stage in self.stages:
+                mine = math.prod(options[c] for c in stage if owner[c] == player)
+                log_plans += histories * math.log10(mine)
+                histories *= math.prod(options[c] for c in stage)
+            if log_plans > math.log10(MAX_PLANS) + 1e-9:
+                raise SequentialError(
+                    f"player '{player}' would have {_count(log_plans)} conditional plans (limit "
+                    f"{MAX_PLANS:,}); use spe() on the game tree instead"
+                )
+            log_profiles += log_plans
+        if log_profiles > math.log10(MAX_NORMAL_FORM_PROFILES) + 1e-9:
+            raise SequentialError(
+                f"the normal form would have {_count(log_profiles)} pure profiles (every "
+                f"player's conditional plans multiplied), more than the limit of "
+                f"{MAX_NORMAL_FORM_PROFILES:,}; use spe() on the game tree instead"
+            )
 
     def payoff_tensor(
         self, values: Mapping[str, NDArray[np.float64]], *, check: bool = True
@@ -536,12 +605,18 @@ class Scenario:
         indicators: dict[str, NDArray[np.float64]] = {}
         for p, player in enumerate(self.players):
             held = [c for c in self.chips if c.player == player]
-            combos = list(itertools.product(*(c.options for c in held)))
-            for k, chip in enumerate(held):
-                for option in chip.options:
-                    vec = np.array([1.0 if combo[k] == option else 0.0 for combo in combos])
-                    shape = [1] * (depth + 1)
-                    shape[1 + p] = len(combos)
+            total = math.prod(len(c.options) for c in held)
+            shape = [1] * (depth + 1)
+            shape[1 + p] = total
+            # Strategies are the option combinations in itertools.product order (the last chip
+            # changes fastest), so chip k's option in strategy s is (s // stride) % n_k: computed
+            # for all strategies at once, never listing the combinations.
+            stride = total
+            for chip in held:
+                stride //= len(chip.options)
+                chosen = (np.arange(total) // stride) % len(chip.options)
+                for j, option in enumerate(chip.options):
+                    vec = (chosen == j).astype(np.float64)
                     indicators[f"{chip.name}.{option}"] = vec.reshape(shape)
         return indicators
 
@@ -571,6 +646,11 @@ class Scenario:
         return scenario_html(self)
 
 
+def _count(log10: float) -> str:
+    """A count given by its decimal logarithm, for a message ("262,144" or "about 10^9,216")."""
+    return f"{10**log10:,.0f}" if log10 < 15 else f"about 10^{log10:,.0f}"
+
+
 def _rebuild_scenario(fields: dict[str, Any]) -> Scenario:
     return Scenario(**fields)
 
@@ -581,17 +661,20 @@ def _evaluate_matrix(
     """Evaluate a matrix of expressions entry by entry, each over all ``size`` points."""
     shape = entry.shape
     result = np.empty((size, *shape))
+    # Entries written the same way share one Expression (see _fill): evaluate each once.
+    done: dict[int, NDArray[np.float64]] = {}
     for index in np.ndindex(*shape):
         expression: Expression = entry[index]  # type: ignore[assignment]
-        position = key + "".join(f"[{i}]" for i in index)
-        try:
-            value = expression.evaluate(env, check=check)
-        except GameTheoryError as exc:
-            raise exc.located(key=position) from None
-        # Parameters have shape (P, 1, ..., 1); keep the point axis only.
-        result[(slice(None), *index)] = np.broadcast_to(value, (size,) + (1,) * len(shape)).reshape(
-            size
-        )
+        value = done.get(id(expression))
+        if value is None:
+            try:
+                value = expression.evaluate(env, check=check)
+            except GameTheoryError as exc:
+                raise exc.located(key=key + "".join(f"[{i}]" for i in index)) from None
+            # Parameters have shape (P, 1, ..., 1); keep the point axis only.
+            value = np.broadcast_to(value, (size,) + (1,) * len(shape)).reshape(size)
+            done[id(expression)] = value
+        result[(slice(None), *index)] = value
     return result
 
 
@@ -611,7 +694,7 @@ def _parse_matrix(
     if numbers is not None:
         return numbers  # type: ignore[return-value]
     out = np.empty(shape, dtype=object)
-    _fill(data, out, (), shape, players, actions, key)
+    _fill(data, out, (), shape, players, actions, key, {})
     return out
 
 
@@ -623,15 +706,23 @@ def _fill(
     players: tuple[str, ...],
     actions: tuple[tuple[str, ...], ...],
     key: str,
+    parsed: dict[tuple[type, Any], Expression],
 ) -> None:
     depth = len(index)
-    here = key + "".join(f"[{i}]" for i in index)
     if depth == len(shape):
+        # Entries written alike are parsed once and share the (immutable) Expression.
+        same = (type(data), data) if isinstance(data, str | int | float) else None
+        if same is not None and same in parsed:
+            out[index] = parsed[same]
+            return
         try:
-            out[index] = parse(data)
+            out[index] = expression = parse(data)
         except GameTheoryError as exc:
-            raise exc.located(key=here) from None
+            raise exc.located(key=key + "".join(f"[{i}]" for i in index)) from None
+        if same is not None:
+            parsed[same] = expression
         return
+    here = key + "".join(f"[{i}]" for i in index)
     if not isinstance(data, list | tuple):
         raise ScenarioError(
             f"expected a list of {shape[depth]} entries (one per action of "
@@ -645,7 +736,7 @@ def _fill(
             key=here,
         )
     for i, item in enumerate(data):
-        _fill(item, out, (*index, i), shape, players, actions, key)
+        _fill(item, out, (*index, i), shape, players, actions, key, parsed)
 
 
 def _number_matrix(data: Any, shape: tuple[int, ...]) -> NDArray[np.float64] | None:
