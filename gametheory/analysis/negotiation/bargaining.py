@@ -488,7 +488,8 @@ def _disagreement_from_game(
                 "listed equilibria (numbered from 0)"
             )
         eq = result.equilibria[index]
-        return np.array(eq.payoffs), f"equilibrium {index}: {eq.describe()}"
+        # Labels count from 1, as `solve` prints them; the argument is a 0-based index.
+        return np.array(eq.payoffs), f"equilibrium {index + 1} as solve lists it: {eq.describe()}"
     if kind == "minmax":
         from .repeated import minmax_payoffs
 
