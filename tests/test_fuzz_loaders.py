@@ -855,6 +855,22 @@ REGRESSIONS = [
         "expected the end of the file after all payoffs",
         None,
     ),
+    # 63 players of one strategy: solve() raised IndexError (numpy takes at most 63 index
+    # arrays); 64 players: loads_nfg raised ValueError (an array of 65 axes).
+    (
+        "63 players",
+        ".nfg",
+        _players(63) + " { " + "1 " * 63 + "} " + "0 " * 63,
+        "the game has 63 players; the limit is 32",
+        None,
+    ),
+    (
+        "64 players",
+        ".nfg",
+        _players(64) + " { " + "1 " * 64 + "} " + "0 " * 64,
+        "the game has 64 players; the limit is 32",
+        None,
+    ),
     # pydantic's message named an internal class ("instance of _ParameterSpec").
     (
         "parameter of the wrong type",
@@ -893,6 +909,16 @@ GAME_REGRESSIONS = [
     # 32 x 32,768 plans, each within the per-player limit: the normal form's million profiles
     # were played out one by one (minutes; the fuzzer's scenario ran for over 15 minutes).
     ("normal form of a million profiles", _sequential(4, 1), "1,048,576 pure profiles"),
+    # Found by the fuzzer (FUZZ_SEED=31, thorough): one player, 9 x 3^9 = 177,147 plans, each
+    # within the per-player limit; labelling and playing them out took 6-11 s.
+    (
+        "one player's 177,147 plans",
+        'schema_version = 1\ntitle = "t"\n[players.p]\n'
+        + "".join(f'[chips.c{i}]\nplayer = "p"\noptions = ["a", "b", "c"]\n' for i in range(3))
+        + '[payoffs]\np = "c0.a * c0.b"\n'
+        + '[timing]\nkind = "sequential"\nstages = [["c0", "c1"], ["c2"]]\n',
+        "177,147 pure profiles",
+    ),
 ]
 
 
@@ -925,24 +951,73 @@ def test_deeply_nested_chip_expressions_end_in_a_result_or_an_error(form: str) -
         check_toml_text(text + '[timing]\nkind = "sequential"\nstages = [["c"], ["d"]]\n')
 
 
-def test_a_player_with_a_million_chip_strategies_compiles_in_seconds() -> None:
-    # 3^12 x 2 strategies: the 0/1 indicator of every chip option was built by a Python loop
-    # over every strategy (5 s for 1.4 million strategies); now one vectorised step each.
-    chips = "".join(f'[chips.c{i}]\nplayer = "A"\noptions = ["a", "b", "c"]\n' for i in range(12))
-    chips += '[chips.d]\nplayer = "A"\noptions = ["x", "y"]\n'
-    text = (
-        f'schema_version = 1\ntitle = "t"\n[players.A]\n{chips}'
-        '[payoffs]\nA = "c0.a + 2 * c11.c - d.y"\n'
+def _one_player_chips(options: list[str], count: int, extra: str = "") -> str:
+    """One player holding ``count`` chips with these options (chips c0, c1, ...)."""
+    listed = ", ".join(f'"{o}"' for o in options)
+    chips = "".join(f'[chips.c{i}]\nplayer = "A"\noptions = [{listed}]\n' for i in range(count))
+    return f'schema_version = 1\ntitle = "t"\n[players.A]\n{chips}{extra}[payoffs]\nA = "1"\n'
+
+
+def test_a_player_with_most_chip_strategies_compiles_in_seconds() -> None:
+    # 3^11 x 4 strategies: the 0/1 indicator of every chip option was built by a Python loop
+    # over every strategy (5 s for 1.4 million strategies), and all were built though the
+    # payoffs used three; now one vectorised step for each indicator used.
+    extra = '[chips.d]\nplayer = "A"\noptions = ["x", "y"]\n'
+    extra += '[chips.e]\nplayer = "A"\noptions = ["u", "v"]\n'
+    text = _one_player_chips(["a", "b", "c"], 11, extra).replace(
+        'A = "1"', 'A = "c0.a + 2 * c10.c - d.y"'
     )
     check_toml_text(text)
     game = gt.load_string(text).game()
-    assert game.shape == (3**12 * 2,)
+    assert game.shape == (3**11 * 4,)
     labels = game.actions[0]
     payoffs = game.payoffs[0]
-    for s in (0, 1, 2, 3, 5, 3**12 * 2 - 1, 123_457):
+    for s in (0, 1, 2, 3, 5, 3**11 * 4 - 1, 123_457):
         options = labels[s].split("+")
-        expected = (options[0] == "a") + 2 * (options[11] == "c") - (options[12] == "y")
+        expected = (options[0] == "a") + 2 * (options[10] == "c") - (options[11] == "y")
         assert payoffs[s] == expected, labels[s]
+
+
+#: Scenarios refused when loaded, each once a crash, a hang or gigabytes:
+#: (name, text, expected message, key).
+CHIP_REGRESSIONS = [
+    # 15,000 players: formatting the game's size raised ValueError (more than 4,300 digits), and
+    # the message listed every player's strategy count (22,000 characters for 5,000 players).
+    (
+        "fifteen thousand players",
+        "".join(
+            f'[players.p{i}]\n[chips.c{i}]\nplayer = "p{i}"\noptions = ["a", "b"]\n'
+            for i in range(15_000)
+        ).join(['schema_version = 1\ntitle = "t"\n', "[payoffs]\n"]),
+        "15,000 players; the limit is 32",
+        "players",
+    ),
+    # One player with 15,000 chips: 2^15,000 strategies, the same ValueError.
+    ("fifteen thousand chips", _one_player_chips(["a", "b"], 15_000), r"about 10\^4,515", "chips"),
+    # 2^21 strategies for one player: 2 million labels and indicators (gigabytes with long
+    # option names) before anything was solved.
+    ("two million strategies", _one_player_chips(["a", "b"], 21), "limit is 1,048,576", "chips"),
+    # 2^20 strategies with 30-character option names: 650 million label characters.
+    (
+        "long labels",
+        _one_player_chips(["a" * 30, "b" * 30], 20),
+        "would take 649,068,544 characters",
+        "chips",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "match", "key"),
+    [c[1:] for c in CHIP_REGRESSIONS],
+    ids=[c[0] for c in CHIP_REGRESSIONS],
+)
+def test_chip_regressions_end_in_one_clear_error(text: str, match: str, key: str) -> None:
+    check_toml_text(text)
+    with pytest.raises(gt.ScenarioError, match=match) as caught:
+        gt.load_string(text, source="regression")
+    assert caught.value.key == key
+    assert len(str(caught.value)) <= MESSAGE_CHARS
 
 
 @pytest.mark.parametrize(

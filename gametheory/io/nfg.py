@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ..errors import GameTheoryError, ScenarioError
 from ..model.game import Game
-from ..model.scenario import MAX_PAYOFF_ENTRIES
+from ..model.scenario import MAX_PAYOFF_ENTRIES, MAX_PLAYERS, MAX_STRATEGIES
 from ._files import read_text_limited
 
 __all__ = ["MAX_FILE_BYTES", "MAX_PLAYERS", "MAX_PROFILES", "dumps_nfg", "loads_nfg", "read_nfg"]
@@ -33,13 +33,14 @@ __all__ += ["MAX_PAYOFFS", "MAX_STRATEGIES", "write_nfg"]
 
 #: Files larger than this are refused without being read whole (about 5 million payoffs).
 MAX_FILE_BYTES = 64_000_000
-#: Most players and pure profiles a file may declare; checked before anything is allocated.
-MAX_PLAYERS = 64
+#: Most pure profiles a file may declare; checked before anything is allocated. The players
+#: (MAX_PLAYERS) and each one's strategies (MAX_STRATEGIES) are limited as in the model.
 MAX_PROFILES = 10_000_000
+#: Longest player list read: players past MAX_PLAYERS are refused once the strategy list is
+#: read, so that a file of 40 players of two strategies hears that its profiles are too many.
+_LISTED_PLAYERS = 2 * MAX_PLAYERS
 #: Most payoffs (players x profiles) a file may declare: the largest game a scenario may hold.
 MAX_PAYOFFS = MAX_PAYOFF_ENTRIES
-#: Most strategies one player may have (a million names already take some 60 MB).
-MAX_STRATEGIES = 1_000_000
 #: Characters of plain numbers converted per vectorised step (bounds the temporary strings).
 _CHUNK = 1 << 20
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -217,10 +218,17 @@ def loads_nfg(text: str, *, source: str = "<string>") -> Game:
     tokens.take("word", "version number 1", "1")
     tokens.take("word", "'R' (or 'D') after the version", None)
     title = tokens.string("the game title in double quotes")
-    players = _string_list(tokens, "the list of player names", MAX_PLAYERS)
+    players = _string_list(tokens, "the list of player names", _LISTED_PLAYERS)
     if not players:
         raise tokens.error("at least one player")
     actions = _strategies(tokens, players)
+    if len(players) > MAX_PLAYERS:
+        raise ScenarioError(
+            f"the game has {len(players)} players; the limit is {MAX_PLAYERS} (one array axis "
+            "each)",
+            file=source,
+            line=tokens.last_line,
+        )
     if tokens.at("string"):
         tokens.string("a comment")
     shape = tuple(len(a) for a in actions)

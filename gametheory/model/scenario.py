@@ -54,25 +54,59 @@ TIMINGS = ("simultaneous", "sequential")
 
 #: Largest game a scenario may compile to, in payoff entries (players x pure profiles).
 MAX_PAYOFF_ENTRIES = 10_000_000
+#: Most players: a game's payoffs have one array axis per player plus one, batches and solvers
+#: add more, and numpy arrays have at most 64 axes (63 players already failed inside solve()).
+MAX_PLAYERS = 32
+#: Most strategies of one player (2^20: twenty two-option chips); every strategy has a label.
+MAX_STRATEGIES = 2**20
+#: Most characters in all the strategy labels of a chip-form scenario (chip options joined with
+#: '+'): long option names times a million strategies would otherwise take gigabytes.
+MAX_LABEL_CHARS = 100_000_000
 #: Most array elements the chip-form payoff expressions may compute for one parameter point
 #: (a second or two; see :meth:`Expression.work`): a short expression over many chips is refused
 #: when the scenario is built instead of running for minutes in ``game()``.
 MAX_EVALUATION_WORK = 500_000_000
 #: Most pure profiles (plans of every player multiplied) of a sequential scenario's normal form:
-#: each takes some 15-20 microseconds to play out, so this is a few seconds.
-MAX_NORMAL_FORM_PROFILES = 200_000
+#: each takes 15-60 microseconds to label and play out, so this is a second or two.
+MAX_NORMAL_FORM_PROFILES = 50_000
 
 
 def _check_size(players: Sequence[str], shape: Sequence[int], key: str) -> None:
     """Refuse a game too large to hold, before any payoff is evaluated."""
+    _check_players(players)
     entries = len(players) * math.prod(shape)
     if entries > MAX_PAYOFF_ENTRIES:
-        sizes = " x ".join(str(n) for n in shape)
+        sizes = " x ".join(_size(n) for n in shape)
         raise ScenarioError(
-            f"the game would be {sizes} ({entries:,} payoff entries with {len(players)} "
+            f"the game would be {sizes} ({_size(entries)} payoff entries with {len(players)} "
             f"players); the limit is {MAX_PAYOFF_ENTRIES:,}. Use fewer chips or actions",
             key=key,
         )
+    for player, count in zip(players, shape, strict=True):
+        if count > MAX_STRATEGIES:
+            raise ScenarioError(
+                f"player '{player}' would have {_size(count)} strategies; the limit is "
+                f"{MAX_STRATEGIES:,} per player. Use fewer chips or actions",
+                key=key,
+            )
+
+
+def _check_players(players: Sequence[str]) -> None:
+    if len(players) > MAX_PLAYERS:
+        raise ScenarioError(
+            f"{len(players):,} players; the limit is {MAX_PLAYERS} (one array axis each)",
+            key="players",
+        )
+
+
+def _size(count: int) -> str:
+    """A count for a message: exact up to 15 digits, else its order of magnitude.
+
+    Chip combinations multiply, so a count can have more digits than ``str()`` will convert.
+    """
+    if count.bit_length() <= 49:
+        return f"{count:,}"
+    return f"about 10^{int((count.bit_length() - 1) * math.log10(2)):,}"
 
 
 def _check_identifier(name: str, what: str, key: str) -> None:
@@ -252,6 +286,7 @@ class Scenario:
         self._check_stages()
         if not self.players:
             raise ScenarioError("a scenario needs at least one player", key="players")
+        _check_players(self.players)
         missing = [p for p in self.players if p not in self.payoffs]
         if missing:
             raise ScenarioError(f"no payoff given for player '{missing[0]}'", key="payoffs")
@@ -404,8 +439,10 @@ class Scenario:
     ) -> Scenario:
         """Build a chip-form scenario (see the module docstring)."""
         names = tuple(players)
+        _check_players(names)
+        known = set(names)
         for chip in chips:
-            if chip.player not in names:
+            if chip.player not in known:
                 raise ScenarioError(
                     f"chip '{chip.name}' belongs to unknown player '{chip.player}'; players are "
                     f"{', '.join(names)}",
@@ -423,6 +460,21 @@ class Scenario:
             [math.prod(len(c.options) for c in chips if c.player == p) for p in names],
             "chips",
         )
+        chars = 0
+        for p in names:
+            held = [c for c in chips if c.player == p]
+            count = math.prod(len(c.options) for c in held)
+            # Each strategy's label joins one option of every chip held with '+'.
+            chars += count * (len(held) - 1) + sum(
+                sum(map(len, c.options)) * (count // len(c.options)) for c in held
+            )
+        if chars > MAX_LABEL_CHARS:
+            raise ScenarioError(
+                f"the strategy labels (each player's chip options joined with '+') would take "
+                f"{chars:,} characters; the limit is {MAX_LABEL_CHARS:,}. Use shorter option "
+                "names or fewer chips",
+                key="chips",
+            )
         actions = []
         for p in names:
             held = [c for c in chips if c.player == p]
@@ -579,7 +631,8 @@ class Scenario:
             name: np.asarray(v, dtype=np.float64).reshape((-1,) + (1,) * depth)
             for name, v in values.items()
         }
-        env.update(self._indicators(depth))
+        used = {n for e in self.payoffs.values() if isinstance(e, Expression) for n in e.names}
+        env.update(self._indicators(depth, used))
         out = np.empty((size, len(self.players), *shape))
         for p, player in enumerate(self.players):
             entry = self.payoffs[player]
@@ -600,8 +653,14 @@ class Scenario:
                 raise exc.located(file=self.path, key=f"payoffs.{player}") from None
         return out
 
-    def _indicators(self, depth: int) -> dict[str, NDArray[np.float64]]:
-        """0/1 arrays ``chip.option`` broadcastable over ``(P, n_1, ..., n_N)``."""
+    def _indicators(
+        self, depth: int, used: set[str] | None = None
+    ) -> dict[str, NDArray[np.float64]]:
+        """0/1 arrays ``chip.option`` broadcastable over ``(P, n_1, ..., n_N)``.
+
+        Only the indicators in ``used`` (all if None) are built: each is a float per strategy,
+        and a player with a million strategies and forty chip options would need 320 MB.
+        """
         indicators: dict[str, NDArray[np.float64]] = {}
         for p, player in enumerate(self.players):
             held = [c for c in self.chips if c.player == player]
@@ -616,6 +675,8 @@ class Scenario:
                 stride //= len(chip.options)
                 chosen = (np.arange(total) // stride) % len(chip.options)
                 for j, option in enumerate(chip.options):
+                    if used is not None and f"{chip.name}.{option}" not in used:
+                        continue
                     vec = (chosen == j).astype(np.float64)
                     indicators[f"{chip.name}.{option}"] = vec.reshape(shape)
         return indicators
