@@ -732,8 +732,9 @@ def _evaluate_matrix(
                 value = expression.evaluate(env, check=check)
             except GameTheoryError as exc:
                 raise exc.located(key=key + "".join(f"[{i}]" for i in index)) from None
-            # Parameters have shape (P, 1, ..., 1); keep the point axis only.
-            value = np.broadcast_to(value, (size,) + (1,) * len(shape)).reshape(size)
+            # Parameters have shape (P, 1, ..., 1), constants (): keep the point axis only (the
+            # assignment below broadcasts a single value over the points).
+            value = np.reshape(value, -1)
             done[id(expression)] = value
         result[(slice(None), *index)] = value
     return result
