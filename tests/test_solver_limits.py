@@ -119,3 +119,16 @@ def test_payoffs_beyond_2_to_53_warn_that_precision_is_lost():
 def test_an_unknown_solver_option_is_one_clear_error():
     with pytest.raises(gt.SolverError, match="no option 'bogus'; its options: initial_label"):
         gt.solve(random_game(2, 2), "lemke_howson", bogus=1)
+
+
+def test_very_long_strategies_list_fewer_equilibria_not_gigabytes():
+    # Every row of this 2^20 x 2 game is a pure equilibrium with the column player's first
+    # action... listing 1,000 dense vectors of a million probabilities would take 8 GB.
+    rows = 2**20
+    A = np.ones((rows, 2))
+    B = np.zeros((rows, 2))
+    B[:, 0] = 1.0
+    result = gt.solve(gt.Game.from_arrays(A, B), "pure")
+    assert len(result) == 20_000_000 // (rows + 2) == 19
+    assert result.details["pure_equilibria"] == rows
+    assert not result.complete

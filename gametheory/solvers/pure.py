@@ -51,7 +51,8 @@ def pure_equilibria(game: Game, *, tol: float) -> Candidates:
     mask = pure_equilibrium_mask(game)
     found = int(mask.sum())
     profiles = []
-    for index in np.argwhere(mask)[:MAX_LISTED]:
+    listed = _listable(game)
+    for index in np.argwhere(mask)[:listed]:
         strategies = []
         for p, a in enumerate(index):
             vec = np.zeros(game.shape[p])
@@ -59,11 +60,24 @@ def pure_equilibria(game: Game, *, tol: float) -> Candidates:
             strategies.append(vec)
         profiles.append(tuple(strategies))
     warnings = ["only pure-strategy equilibria are sought; mixed equilibria may also exist"]
-    if found > MAX_LISTED:
-        warnings.append(f"{found:,} pure equilibria exist; the first {MAX_LISTED:,} are listed")
+    if found > listed:
+        warnings.append(f"{found:,} pure equilibria exist; the first {listed:,} are listed")
     return Candidates(
         profiles,
         complete=False,
         warnings=warnings,
         details={"scope": "pure", "pure_equilibria": found},
     )
+
+
+#: Probabilities held by the listed equilibria at most (each is one dense vector per player).
+MAX_LISTED_PROBABILITIES = 20_000_000
+
+
+def _listable(game: Game) -> int:
+    """How many equilibria to list: :data:`MAX_LISTED`, fewer when strategies are very long.
+
+    A 2^20 x 2 game's equilibria are vectors of a million probabilities each; listing a
+    thousand of them would take gigabytes.
+    """
+    return max(1, min(MAX_LISTED, MAX_LISTED_PROBABILITIES // sum(game.shape)))
