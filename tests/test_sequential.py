@@ -168,3 +168,100 @@ def test_commitment_as_the_second_player() -> None:
     result = commitment(game, "Player2")
     assert result.mixed_value == pytest.approx(0.0, abs=1e-9)
     assert result.value_of_moving_first() == pytest.approx(0.0, abs=1e-9)
+
+
+# ---------------------------------------------------------------------- chip order in a stage
+ORDERED = """
+schema_version = 1
+title = "A first move, then a prisoner's dilemma"
+[players.A]
+[players.B]
+[chips.first]
+player = "A"
+options = ["left", "right"]
+[chips.a_chip]
+player = "A"
+options = ["cooperate", "defect"]
+[chips.b_chip]
+player = "B"
+options = ["trust", "cheat"]
+[timing]
+kind = "sequential"
+stages = [["first"], STAGE]
+[payoffs]
+A = '''2 * first.left + 3 * a_chip.cooperate * b_chip.trust + 5 * a_chip.defect * b_chip.trust
+     + a_chip.defect * b_chip.cheat'''
+B = '''3 * a_chip.cooperate * b_chip.trust + 5 * a_chip.cooperate * b_chip.cheat
+     + a_chip.defect * b_chip.cheat'''
+"""
+
+
+@pytest.mark.parametrize("stage", ['["a_chip", "b_chip"]', '["b_chip", "a_chip"]'])
+def test_nash_vs_spe_whatever_the_order_of_chips_in_a_stage(stage) -> None:
+    """Issue 10: listing the later player's chip first marked no equilibrium subgame perfect.
+
+    Derived by hand. After either first move the second stage is a prisoner's dilemma
+    (3,3 / 0,5 / 5,0 / 1,1), where defecting (cheating) is strictly dominant, so backward
+    induction gives (defect, cheat) in both subgames and A moves left (2 + 1 > 1): one SPE.
+    Pure Nash equilibria of the normal form: A's first move cannot be right (moving left gets
+    A at least 2 + 0 > 1); with left, B cheats on the path (dominant) and must cheat after
+    right too (else A gains 5 > 3 by moving right and defecting), and A defects on the path;
+    A's choice after right is free. So two Nash equilibria, one of them subgame perfect (the
+    one in which A would also defect after right).
+    """
+    sc = gt.load_string(ORDERED.replace("STAGE", stage))
+    result = spe(sc)
+    assert result.complete
+    assert result.outcomes() == ["A: left+defect / B: cheat"]
+    compared = nash_vs_spe(sc)
+    assert len(compared["nash"]) == 2
+    assert [n["subgame_perfect"] for n in compared["nash"]].count(True) == 1
+    perfect = next(n for n in compared["nash"] if n["subgame_perfect"])
+    assert perfect["plans"]["A"].endswith("first=right: defect]")
+    # The equilibrium's plan lists each stage's choices in the stage's order.
+    chips = list(result.equilibria[0].plan[(1, "first=left")])
+    assert chips == [c.strip('" ') for c in stage.strip("[]").split(",")]
+
+
+def test_nash_vs_spe_checks_the_normal_form_size_before_listing() -> None:
+    """B answers each of A's 8 options with one of 4: 4^8 = 65,536 plans (under the per-player
+    limit) and 8 x 65,536 = 524,288 profiles, over Scenario.game()'s 50,000."""
+    text = ENTRY.replace(
+        'options = ["out", "enter"]', 'options = ["o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8"]'
+    ).replace('options = ["accommodate", "fight"]', 'options = ["r1", "r2", "r3", "r4"]')
+    text = (
+        text.split("[payoffs]")[0] + '[payoffs]\nEntrant = "entry.o1"\nIncumbent = "response.r1"\n'
+    )
+    sc = gt.load_string(text)
+    with pytest.raises(SequentialError, match="524,288 pure profiles"):
+        sc.game()
+    with pytest.raises(SequentialError, match=r"524,288 pure profiles.*50,000"):
+        nash_vs_spe(sc)
+
+
+def test_plans_counted_before_histories_are_listed() -> None:
+    """Sixteen two-option chips first (65,536 histories), then one two-option chip: its owner
+    would have 2^65,536 plans, about 10^19,728; refused from the counts alone."""
+    from gametheory.model.stages import all_plans, stage_structure
+
+    chips = "\n".join(f'[chips.c{i}]\nplayer = "A"\noptions = ["n", "y"]' for i in range(16))
+    first = ", ".join(f'"c{i}"' for i in range(16))
+    text = f"""
+schema_version = 1
+title = "wide first stage"
+[players.A]
+[players.B]
+{chips}
+[chips.reply]
+player = "B"
+options = ["n", "y"]
+[timing]
+kind = "sequential"
+stages = [[{first}], ["reply"]]
+[payoffs]
+A = "c0.y"
+B = "reply.y"
+"""
+    sc = gt.load_string(text)
+    with pytest.raises(SequentialError, match=r"'B' would have about 10\^19,728"):
+        all_plans(stage_structure(sc, None))

@@ -33,7 +33,9 @@ __all__ = [
     "MAX_PLANS",
     "Structure",
     "all_plans",
+    "check_plan_counts",
     "history_label",
+    "log_plan_counts",
     "normal_form",
     "plans_game",
     "play",
@@ -106,6 +108,61 @@ def history_label(history: tuple[tuple[str, str], ...]) -> str:
 
 
 # ---------------------------------------------------------------------- normal form
+def log_plan_counts(structure: Structure) -> list[float]:
+    """Each player's number of plans, as a decimal logarithm, counted from the stages alone.
+
+    A plan chooses one option combination for every history of the earlier stages, so the
+    count has ``prod(options before the stage)`` factors per stage and can have thousands of
+    digits; nothing is listed to count it.
+    """
+    counts = []
+    for p in range(len(structure.scenario.players)):
+        log_plans = 0.0
+        histories = 1
+        for k, stage in enumerate(structure.stage_chips):
+            mine = math.prod(len(structure.chip_options[c]) for c in structure.player_chips(k, p))
+            log_plans += histories * math.log10(mine)
+            histories *= math.prod(len(structure.chip_options[c]) for c in stage)
+        counts.append(log_plans)
+    return counts
+
+
+def check_plan_counts(structure: Structure, max_profiles: int | None = None) -> None:
+    """Refuse a normal form too large to list, before any history or plan is listed.
+
+    Parameters
+    ----------
+    structure
+        The stage structure.
+    max_profiles
+        If given, also refuse more pure profiles (every player's plans multiplied) than this.
+
+    Raises
+    ------
+    SequentialError
+        If a player would have more than :data:`MAX_PLANS` plans, or the profiles exceed
+        ``max_profiles``.
+    """
+    logs = log_plan_counts(structure)
+    for player, log_plans in zip(structure.scenario.players, logs, strict=True):
+        if log_plans > math.log10(MAX_PLANS) + 1e-9:
+            raise SequentialError(
+                f"player '{player}' would have {_count(log_plans)} conditional plans (limit "
+                f"{MAX_PLANS:,}); use spe() on the game tree instead"
+            )
+    if max_profiles is not None and sum(logs) > math.log10(max_profiles) + 1e-9:
+        raise SequentialError(
+            f"the normal form would have {_count(sum(logs))} pure profiles (every player's "
+            f"conditional plans multiplied), more than the limit of {max_profiles:,}; use "
+            "spe() on the game tree instead"
+        )
+
+
+def _count(log10: float) -> str:
+    """A count given by its decimal logarithm ("262,144" or "about 10^9,216")."""
+    return f"{10**log10:,.0f}" if log10 < 15 else f"about 10^{log10:,.0f}"
+
+
 def _plan_space(structure: Structure, player: int) -> list[tuple[int, list[Any]]]:
     """(stage, histories) for each stage where the player moves."""
     return [
@@ -118,19 +175,20 @@ def _plan_space(structure: Structure, player: int) -> list[tuple[int, list[Any]]
 def all_plans(
     structure: Structure,
 ) -> tuple[list[list[dict[tuple[int, Any], tuple[str, ...]]]], list[list[str]]]:
-    """Every player's complete plans and their labels."""
+    """Every player's complete plans and their labels.
+
+    Raises
+    ------
+    SequentialError
+        If a player would have more than :data:`MAX_PLANS` plans (checked before any history
+        is listed).
+    """
+    check_plan_counts(structure)
     scenario = structure.scenario
     plans: list[list[dict[tuple[int, Any], tuple[str, ...]]]] = []
     labels: list[list[str]] = []
     for p in range(len(scenario.players)):
         space = _plan_space(structure, p)
-        sizes = [len(structure.options(k, p)) ** len(h) for k, h in space]
-        count = math.prod(sizes) if space else 1
-        if count > MAX_PLANS:
-            raise SequentialError(
-                f"player '{scenario.players[p]}' would have {count:,} conditional plans (limit "
-                f"{MAX_PLANS:,}); use spe() on the game tree instead"
-            )
         per_stage = []
         for k, histories in space:
             opts = structure.options(k, p)

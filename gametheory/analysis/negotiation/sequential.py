@@ -32,10 +32,11 @@ from numpy.typing import NDArray
 
 from ...errors import SequentialError
 from ...model.game import TIE_TOL, payoff_scales
-from ...model.scenario import Scenario
+from ...model.scenario import MAX_NORMAL_FORM_PROFILES, Scenario
 from ...model.stages import (
     Structure,
     all_plans,
+    check_plan_counts,
     history_label,
     normal_form,
     plans_game,
@@ -186,15 +187,17 @@ def _solve_subgame(
             for k_profile, continuation in zip(profiles, selection, strict=True):
                 del k_profile
                 plan.update(continuation[1])
-            choice: dict[str, str] = {}
+            chosen_by_chip: dict[str, str] = {}
             for p, index in zip(movers, eq, strict=True):
-                choice.update(
+                chosen_by_chip.update(
                     zip(
                         structure.player_chips(stage, p),
                         option_lists[movers.index(p)][index],
                         strict=True,
                     )
                 )
+            # In stage order, as histories and paths are, whatever the players' order.
+            choice = {c: chosen_by_chip[c] for c in structure.stage_chips[stage]}
             plan[(stage, history_label(history))] = choice
             plan.update(plan_after)
             results.append((value, plan, path))
@@ -358,22 +361,32 @@ def nash_vs_spe(scenario: Scenario, params: Mapping[str, float] | None = None) -
         ``spe``: outcomes of the subgame-perfect equilibria; ``nash``: for every pure Nash
         equilibrium of the normal form, its plans, its outcome and whether it is subgame
         perfect.
+
+    Raises
+    ------
+    SequentialError
+        If the normal form would exceed the limits of :meth:`Scenario.game` (plans per player,
+        pure profiles), checked from the stages before any history or plan is listed.
     """
     structure = stage_structure(scenario, params)
+    try:
+        check_plan_counts(structure, MAX_NORMAL_FORM_PROFILES)
+    except SequentialError as exc:
+        raise exc.located(file=scenario.path, key="timing.stages") from None
     found = spe(scenario, params)
     plans, labels = all_plans(structure)
     game = plans_game(structure, plans, labels)
     from ...solvers.pure import pure_equilibrium_mask
 
-    spe_plans = [
-        {key: tuple(choice.values()) for key, choice in eq.plan.items()} for eq in found.equilibria
-    ]
+    # Compared chip by chip: the SPE's choices and the plans' are both keyed by chip name, so
+    # the order of the chips in a stage (or of the players) cannot make them differ.
+    spe_plans = [{key: dict(choice) for key, choice in eq.plan.items()} for eq in found.equilibria]
     nash = []
     for index in np.argwhere(pure_equilibrium_mask(game)):
         chosen = [plans[p][i] for p, i in enumerate(index)]
         path = play(structure, chosen)
         outcome = SPE(path, {}, {}).outcome(scenario)
-        merged: dict[tuple[int, str], tuple[str, ...]] = {}
+        merged: dict[tuple[int, str], dict[str, str]] = {}
         for k in range(len(structure.stage_chips)):
             for h in structure.histories(k):
                 options: dict[str, str] = {}
@@ -381,9 +394,8 @@ def nash_vs_spe(scenario: Scenario, params: Mapping[str, float] | None = None) -
                     options.update(
                         zip(structure.player_chips(k, p), chosen[p][(k, h)], strict=True)
                     )
-                ordered = tuple(options[c] for c in structure.stage_chips[k])
-                merged[(k, history_label(h))] = ordered
-        perfect = any(all(merged[key] == tuple(plan[key]) for key in plan) for plan in spe_plans)
+                merged[(k, history_label(h))] = options
+        perfect = any(all(merged[key] == plan[key] for key in plan) for plan in spe_plans)
         nash.append(
             {
                 "plans": {scenario.players[p]: labels[p][i] for p, i in enumerate(index)},
