@@ -40,6 +40,9 @@ class _ParameterSpec(_Strict):
     unit: str = ""
     description: str = ""
     source: str = ""
+    # A kind name ("uniform") or a table ({ kind = "pert", likely = 1.5 }); checked by the
+    # model's Distribution, which names the offending key.
+    distribution: Any = None
 
 
 class _PlayerSpec(_Strict):

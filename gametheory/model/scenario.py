@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 from ..errors import GameTheoryError, ScenarioError, SequentialError
 from ._display import scenario_html
 from ._hooks import provider
+from .distributions import Distribution
 from .expr import Expression, parse
 from .game import Game
 from .stages import MAX_PLANS, normal_form
@@ -141,6 +142,10 @@ class Parameter:
         Declared range (inclusive); overrides outside it are rejected. ``None`` means unbounded.
     unit, description, source
         Documentation shown in tables and reports.
+    distribution
+        The belief about its value (see :mod:`gametheory.model.distributions`), bound to the
+        range on construction: omitted ``min``/``max`` become the parameter's, an omitted
+        ``likely``/``mu``/``median`` its baseline value. ``None``: see :attr:`belief`.
     """
 
     name: str
@@ -150,6 +155,7 @@ class Parameter:
     unit: str = ""
     description: str = ""
     source: str = ""
+    distribution: Distribution | None = None
 
     def __post_init__(self) -> None:
         key = f"parameters.{self.name}"
@@ -166,6 +172,45 @@ class Parameter:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ScenarioError(f"min ({self.min}) is greater than max ({self.max})", key=key)
         self.check(self.value, key=f"{key}.value")
+        self._bind_distribution(key)
+
+    def _bind_distribution(self, key: str) -> None:
+        belief = self.distribution
+        if belief is None:
+            return
+        where = f"{key}.distribution"
+        try:
+            if isinstance(belief, str | Mapping):
+                belief = Distribution.from_dict(belief)
+            elif not isinstance(belief, Distribution):
+                raise ScenarioError(
+                    'expected a kind name such as "uniform", a table such as '
+                    f'{{ kind = "pert", likely = 1.5 }} or a Distribution, got {belief!r}'
+                )
+            belief = belief.bind(self.min, self.max, self.value)
+        except GameTheoryError as exc:
+            sub = f"{where}.{exc.key}" if exc.key else where
+            raise ScenarioError(exc.message, key=sub) from None
+        object.__setattr__(self, "distribution", belief)
+
+    @property
+    def belief(self) -> Distribution:
+        """The belief about this parameter: the declared distribution, else uniform on the range.
+
+        Raises
+        ------
+        ScenarioError
+            If no distribution is declared and the range is unbounded on either side.
+        """
+        if self.distribution is not None:
+            return self.distribution
+        if self.min is None or self.max is None:
+            raise ScenarioError(
+                f"parameter '{self.name}' has no distribution and an unbounded range, so there "
+                "is no default belief; give it min and max (uniform over them) or a distribution",
+                key=f"parameters.{self.name}",
+            )
+        return Distribution("uniform", min=self.min, max=self.max)
 
     def check(self, value: float, *, key: str | None = None) -> float:
         """Return ``value`` as a float if it is finite and inside the declared range."""
