@@ -734,6 +734,14 @@ class Scenario:
         """
         return provider("sweep")(self, **kwargs)
 
+    def uncertainty(self, n: int = 10_000, **kwargs: Any) -> Any:
+        """Probabilities of the outcomes under the declared beliefs about the parameters.
+
+        See :func:`gametheory.analysis.uncertainty.uncertainty` (registered as the provider by
+        :mod:`gametheory.analysis.uncertainty`, which ``import gametheory`` imports).
+        """
+        return provider("uncertainty")(self, n, **kwargs)
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle support (read-only mappings are not picklable): rebuild from plain dicts."""
         fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
