@@ -6,6 +6,18 @@ the predicted outcome holds.
 
 from __future__ import annotations
 
+from ...model._hooks import provide
+from ._robust import Outcome, Uncertainty, uncertainty, wilson_interval
 from ._thresholds import Threshold, Thresholds, thresholds
 
-__all__ = ["Threshold", "Thresholds", "thresholds"]
+provide("uncertainty", uncertainty)
+
+__all__ = [
+    "Outcome",
+    "Threshold",
+    "Thresholds",
+    "Uncertainty",
+    "thresholds",
+    "uncertainty",
+    "wilson_interval",
+]
