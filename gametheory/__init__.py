@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         sustain,
         variable_threat,
     )
-    from .analysis.uncertainty import thresholds
+    from .analysis.uncertainty import thresholds, uncertainty
     from .io import (
         dumps_nfg,
         load,
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         Scenario,
         parse,
     )
+    from .model.distributions import Distribution
     from .solvers import (
         DominanceResult,
         SolveResult,
@@ -92,6 +93,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "discount_factor": (".analysis.negotiation", "discount_factor"),
     "link": (".analysis.negotiation", "link"),
     "thresholds": (".analysis.uncertainty", "thresholds"),
+    "uncertainty": (".analysis.uncertainty", "uncertainty"),
+    "Distribution": (".model.distributions", "Distribution"),
     "minmax_payoffs": (".analysis.negotiation", "minmax_payoffs"),
     "nash_vs_spe": (".analysis.negotiation", "nash_vs_spe"),
     "parameter_change": (".analysis.negotiation", "parameter_change"),
@@ -152,6 +155,7 @@ def explore(scenario: Scenario, plot: str = "payoffs", method: str = "auto") -> 
 __all__ = [
     "DEFAULT_TOL",
     "Chip",
+    "Distribution",
     "DominanceResult",
     "Expression",
     "ExpressionError",
@@ -194,6 +198,7 @@ __all__ = [
     "sustain",
     "sweep",
     "thresholds",
+    "uncertainty",
     "variable_threat",
     "write_nfg",
 ]
