@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from ...model._hooks import provide
 from ._robust import Outcome, Uncertainty, uncertainty, wilson_interval
+from ._sensitivity import OutputIndices, Sensitivity, sensitivity
 from ._thresholds import Threshold, Thresholds, thresholds
 
 provide("uncertainty", uncertainty)
 
 __all__ = [
     "Outcome",
+    "OutputIndices",
+    "Sensitivity",
     "Threshold",
     "Thresholds",
     "Uncertainty",
+    "sensitivity",
     "thresholds",
     "uncertainty",
     "wilson_interval",
