@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         sustain,
         variable_threat,
     )
-    from .analysis.uncertainty import thresholds, uncertainty
+    from .analysis.uncertainty import sensitivity, thresholds, uncertainty
     from .io import (
         dumps_nfg,
         load,
@@ -92,6 +92,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "credibility": (".analysis.negotiation", "credibility"),
     "discount_factor": (".analysis.negotiation", "discount_factor"),
     "link": (".analysis.negotiation", "link"),
+    "sensitivity": (".analysis.uncertainty", "sensitivity"),
     "thresholds": (".analysis.uncertainty", "thresholds"),
     "uncertainty": (".analysis.uncertainty", "uncertainty"),
     "Distribution": (".model.distributions", "Distribution"),
@@ -197,6 +198,7 @@ __all__ = [
     "spe",
     "sustain",
     "sweep",
+    "sensitivity",
     "thresholds",
     "uncertainty",
     "variable_threat",
