@@ -590,10 +590,35 @@ class Tree:
             key = int(follow[h])
             before = after.get(key, [()])
             after[key] = [x + y for x in before for y in options]
-        return [tuple(sorted(plan)) for plan in after.get(-1, [()])]
+        mine = self.player_infosets(player)
+        plans = [frozenset(plan) for plan in after.get(-1, [()])]
+        plans.sort(key=lambda plan: self._plan_key(plan, mine))
+        return [tuple(sorted(plan)) for plan in plans]
+
+    def player_infosets(self, player: int) -> list[int]:
+        """A player's information sets in depth-first order of their first node.
+
+        This is the order of Gambit's numbering in the files it writes; reduced strategies
+        are listed lexicographically in it (the first information set changing slowest), as
+        Gambit lists them, and labelled by it.
+        """
+        pre, _ = self.preorder
+        decision = np.flatnonzero(self.kind == DECISION)
+        first = np.full(self.n_infosets, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, self.infoset[decision], pre[decision])
+        mine = np.flatnonzero(self.infoset_owner == player)
+        return [int(h) for h in mine[np.argsort(first[mine], kind="stable")]]
+
+    def _plan_key(self, plan: frozenset[int], infosets: list[int]) -> tuple[int, ...]:
+        key = []
+        for h in infosets:
+            lo, hi = self._action_range(h)
+            hit = [a - lo for a in range(lo, hi) if a in plan]
+            key.append(hit[0] if hit else -1)
+        return tuple(key)
 
     def _strategy_labels(self, player: int, strategies: list[tuple[int, ...]]) -> tuple[str, ...]:
-        mine = [h for h in range(self.n_infosets) if self.infoset_owner[h] == player]
+        mine = self.player_infosets(player)
         labels = []
         for s in strategies:
             chosen = set(s)
