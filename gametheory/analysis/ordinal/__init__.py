@@ -1,0 +1,23 @@
+"""Conflict analysis when only rankings are known: the graph model for conflict resolution.
+
+Issue 13. :class:`GraphModel` (decision makers, options, feasible states, irreversible moves,
+rankings by option prioritisation, explicit ranking or a chip scenario's payoffs), :func:`analyse`
+(Nash, GMR, SMR, SEQ and SIM stability of every state for every decision maker) and
+:func:`coalitions` (coalition Nash and coalition SEQ). See ``docs/ordinal.md``.
+"""
+
+from __future__ import annotations
+
+from .model import GraphModel, Irreversible, Option
+from .stability import CONCEPTS, CoalitionStability, Stability, analyse, coalitions
+
+__all__ = [
+    "CONCEPTS",
+    "CoalitionStability",
+    "GraphModel",
+    "Irreversible",
+    "Option",
+    "Stability",
+    "analyse",
+    "coalitions",
+]
