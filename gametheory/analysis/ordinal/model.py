@@ -347,6 +347,27 @@ class GraphModel:
             payoffs=payoffs,
         )
 
+    @classmethod
+    def from_spec(cls, spec: Any) -> GraphModel:
+        """Build a model from an ordinal scenario file read by ``gametheory.io.ordinal``.
+
+        Errors name the file, the key and the line (through ``spec.locate``).
+        """
+        try:
+            return cls.build(
+                spec.players,
+                [Option(name, dm, alts) for name, dm, alts in spec.options],
+                infeasible=spec.infeasible,
+                irreversible=spec.irreversible,
+                statements=spec.statements or None,
+                rankings=spec.rankings or None,
+                values=spec.values or None,
+                status_quo=spec.status_quo,
+                title=spec.title,
+            )
+        except GameTheoryError as exc:
+            raise spec.locate(_file_key(exc, spec)) from None
+
     # ------------------------------------------------------------------ reading
     @property
     def n_states(self) -> int:
@@ -436,6 +457,31 @@ class GraphModel:
 
 
 # ---------------------------------------------------------------------- helpers
+def _file_key(exc: GameTheoryError, spec: Any) -> GameTheoryError:
+    """The same error with its key as written in an ordinal scenario file."""
+    key = exc.key or ""
+    match = re.match(r"^preferences\.([^.\[]+)(\[\d+\])?$", key)
+    if match:
+        dm, item = match.group(1), match.group(2) or ""
+        kind = (
+            "statements"
+            if dm in spec.statements
+            else "ranking"
+            if dm in spec.rankings
+            else "values"
+            if dm in spec.values
+            else ""
+        )
+        key = f"preferences.{dm}.{kind}{item}" if kind else f"preferences.{dm}"
+    elif key.startswith("options."):
+        key = "chips." + key[len("options.") :]
+    elif key == "options":
+        key = "chips"
+    elif key == "decision_makers":
+        key = "players"
+    return type(exc)(exc.message, file=exc.file, key=key or None, line=exc.line)
+
+
 def _check_dms(decision_makers: Sequence[str]) -> tuple[str, ...]:
     dms = tuple(decision_makers)
     if len(dms) < 2:
