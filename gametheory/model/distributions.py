@@ -39,12 +39,13 @@ the bound (complete) distribution.
 
 Every distribution maps uniform numbers ``u`` in ``[0, 1]`` to values by its inverse
 distribution function (:meth:`Distribution.ppf`), vectorised; Monte Carlo, Latin hypercube and
-Sobol' points are all drawn that way. The model imports only numpy; :mod:`scipy.stats` is
-imported inside the methods that need it.
+Sobol' points are all drawn that way. The model imports only numpy; :mod:`scipy.special` is
+imported inside the functions that need it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -377,20 +378,14 @@ class Distribution:
             1 + 4 * (self.max - self.likely) / width,
         )
 
-    def _scipy_frozen(self) -> Any:
-        """The scipy.stats distribution on the standard scale, or None for the others."""
-        if self.kind not in ("normal", "lognormal"):
-            return None
-        from scipy import stats
-
-        a, b = self._standard_bounds()
-        return stats.truncnorm(a, b)
-
     def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
         """Inverse distribution function: the values at cumulative probabilities ``u``.
 
         Vectorised over any array shape; ``u`` must lie in ``[0, 1]``. The values always lie
-        inside ``[min, max]`` (clipped against rounding). Cost: one scipy call over the array.
+        inside ``[min, max]`` (clipped against rounding). Cost: a few array operations per
+        value; the truncated normal and lognormal call :func:`scipy.special.ndtri`; beta and
+        PERT interpolate a table of the exact inverse (see :func:`_beta_ppf`), about 0.1
+        microseconds per value instead of 3 for :func:`scipy.special.betaincinv`.
 
         Raises
         ------
@@ -413,22 +408,22 @@ class Distribution:
             return lo + q * (hi - lo)
         if self.kind == "triangular":
             assert self.likely is not None
-            from scipy import stats
-
-            mode = (self.likely - lo) / (hi - lo)
-            return np.asarray(stats.triang(mode, loc=lo, scale=hi - lo).ppf(q), dtype=np.float64)
+            # Inverse of the triangular CDF, piecewise: the two sides of the mode.
+            c = self.likely
+            below = lo + np.sqrt(q * (hi - lo) * (c - lo))
+            above = hi - np.sqrt((1 - q) * (hi - lo) * (hi - c))
+            out: NDArray[np.float64] = np.where(q < (c - lo) / (hi - lo), below, above)
+            return out
         if self.kind in ("pert", "beta"):
-            from scipy import stats
-
             a, b = self._beta_shapes()
-            return np.asarray(stats.beta(a, b).ppf(q), dtype=np.float64) * (hi - lo) + lo
+            return _beta_ppf(q, a, b) * (hi - lo) + lo
         if self.kind == "normal":
             assert self.mu is not None and self.sd is not None
-            z = np.asarray(self._scipy_frozen().ppf(q), dtype=np.float64)
+            z = _truncated_normal_ppf(q, *self._standard_bounds())
             return self.mu + self.sd * z
         if self.kind == "lognormal":
             assert self.median is not None and self.sigma is not None
-            z = np.asarray(self._scipy_frozen().ppf(q), dtype=np.float64)
+            z = _truncated_normal_ppf(q, *self._standard_bounds())
             return np.asarray(np.exp(math.log(self.median) + self.sigma * z), dtype=np.float64)
         values, cdf = self._discrete_table()
         index = np.minimum(np.searchsorted(cdf, q, side="right"), len(values) - 1)
@@ -482,10 +477,14 @@ class Distribution:
         from scipy.special import ndtr
 
         a, b = self._standard_bounds()
-        mass = float(ndtr(b) - ndtr(a))
+        mass = float(ndtr(b) - ndtr(a)) if a < 0 else float(ndtr(-a) - ndtr(-b))
         if self.kind == "normal":
             assert self.mu is not None and self.sd is not None
-            return float(self.mu + self.sd * self._scipy_frozen().mean())
+            density = [
+                math.exp(-z * z / 2) / math.sqrt(2 * math.pi) if math.isfinite(z) else 0.0
+                for z in (a, b)
+            ]
+            return float(self.mu + self.sd * (density[0] - density[1]) / mass)
         assert self.median is not None and self.sigma is not None
         s = self.sigma
         return float(
@@ -547,6 +546,109 @@ class Distribution:
 
     def __str__(self) -> str:
         return self.describe()
+
+
+def _truncated_normal_ppf(q: NDArray[np.float64], a: float, b: float) -> NDArray[np.float64]:
+    """Inverse CDF of the standard normal truncated to ``[a, b]``.
+
+    ``Phi^-1(Phi(a) + q (Phi(b) - Phi(a)))``, computed in the tail the range lies in (by
+    symmetry when ``a > 0``) so that a range far in the upper tail keeps its precision.
+    """
+    from scipy.special import ndtr, ndtri
+
+    if a > 0:
+        upper = float(ndtr(-a))
+        z = -ndtri(upper - q * (upper - float(ndtr(-b))))
+    else:
+        lower = float(ndtr(a))
+        z = ndtri(lower + q * (float(ndtr(b)) - lower))
+    return np.clip(np.asarray(z, dtype=np.float64), a, b)
+
+
+#: Nodes per half of the table of a beta inverse, and the largest interpolation error accepted
+#: (checked at every cell's midpoint when the table is built; past it the exact inverse is used).
+_BETA_NODES = 2049
+_BETA_TOL = 1e-12
+
+
+def _beta_ppf(q: NDArray[np.float64], a: float, b: float) -> NDArray[np.float64]:
+    """Inverse of the regularised incomplete beta function ``I_x(a, b)``, vectorised.
+
+    ``scipy.special.betaincinv`` costs about 3 microseconds a value, which made the beta and
+    PERT beliefs the largest cost of a Monte Carlo run. Instead the inverse is tabulated once
+    per shape and interpolated by cubic Hermite polynomials with the exact slopes
+    ``dx/du = 1 / f(x)``. In each tail the inverse behaves like a power of ``u`` (``x ~ (a
+    B(a, b) u)^(1/a)`` as ``u -> 0``), which no polynomial follows, so the lower half
+    (``u <= 1/2``) is tabulated against ``s = u^(1/a)``, where it is smooth, and the upper half
+    by symmetry, ``1 - x = I^-1_{1-u}(b, a)``. The table is checked against the exact inverse at
+    the midpoint of every cell; a shape whose error exceeds :data:`_BETA_TOL` is computed
+    exactly instead.
+    """
+    lower, upper = _beta_half(a, b), _beta_half(b, a)
+    if lower is None or upper is None:
+        from scipy.special import betaincinv
+
+        return np.asarray(betaincinv(a, b, q), dtype=np.float64)
+    low_half = q <= 0.5
+    out = np.empty(q.shape)
+    out[low_half] = _hermite(lower, q[low_half] ** (1 / a))
+    out[~low_half] = 1 - _hermite(upper, (1 - q[~low_half]) ** (1 / b))
+    return out
+
+
+_HalfTable = tuple[float, NDArray[np.float64], NDArray[np.float64]]
+
+
+@functools.lru_cache(maxsize=256)
+def _beta_half(a: float, b: float) -> _HalfTable | None:
+    """Table of ``x = I^-1_u(a, b)`` against ``s = u^(1/a)`` for ``u`` in ``[0, 1/2]``.
+
+    Returns the node spacing, the values and the slopes ``dx/ds``, or None when the cubic
+    Hermite interpolant misses the exact inverse by more than :data:`_BETA_TOL` somewhere.
+    """
+    from scipy.special import betaincinv, betaln
+
+    top = 0.5 ** (1 / a)
+    s = np.linspace(0.0, top, _BETA_NODES)
+    x = np.asarray(betaincinv(a, b, s**a), dtype=np.float64)
+    slope = _beta_slope(s, x, a, b, betaln(a, b))
+    table = (top / (_BETA_NODES - 1), x, slope)
+    mid = (s[:-1] + s[1:]) / 2
+    exact = np.asarray(betaincinv(a, b, mid**a), dtype=np.float64)
+    if not np.all(np.abs(_hermite(table, mid) - exact) <= _BETA_TOL):
+        return None
+    return table
+
+
+def _beta_slope(
+    s: NDArray[np.float64], x: NDArray[np.float64], a: float, b: float, log_beta: float
+) -> NDArray[np.float64]:
+    """``dx/ds`` with ``u = s^a``: ``a s^(a-1) / f(x)``, f the beta density.
+
+    At ``s = 0`` it is the limit ``(a B(a, b))^(1/a)``, from ``I_x(a, b) ~ x^a / (a B(a, b))``.
+    """
+    slope = np.empty_like(s)
+    inside = x > 0  # x is 0 at s = 0, and where s^a underflows (then the limit holds too)
+    xs = x[inside]
+    log_density = (a - 1) * np.log(xs) + (b - 1) * np.log1p(-xs) - log_beta
+    slope[inside] = a * np.exp((a - 1) * np.log(s[inside]) - log_density)
+    slope[~inside] = math.exp((math.log(a) + log_beta) / a)
+    return slope
+
+
+def _hermite(table: _HalfTable, s: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Evaluate a cubic Hermite table at ``s`` (clipped to its nodes)."""
+    h, x, slope = table
+    cell = np.clip((s / h).astype(np.int64), 0, len(x) - 2)
+    t = np.clip(s / h - cell, 0.0, 1.0)
+    t2, t3 = t * t, t * t * t
+    value: NDArray[np.float64] = (
+        (2 * t3 - 3 * t2 + 1) * x[cell]
+        + (t3 - 2 * t2 + t) * h * slope[cell]
+        + (-2 * t3 + 3 * t2) * x[cell + 1]
+        + (t3 - t2) * h * slope[cell + 1]
+    )
+    return value
 
 
 def _takes(kind: str) -> str:

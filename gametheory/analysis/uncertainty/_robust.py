@@ -446,7 +446,10 @@ def uncertainty(
             labels, sizes = np.unique(points["outcome"].to_numpy(dtype=str), return_counts=True)
             for label, size in zip(labels.tolist(), sizes.tolist(), strict=True):
                 counts[label] = counts.get(label, 0) + int(size)
-            for label, kind in zip(points["outcome"], points["kind"], strict=True):
+            firsts = points.drop_duplicates("outcome")
+            for label, kind in zip(
+                firsts["outcome"].tolist(), firsts["kind"].tolist(), strict=True
+            ):
                 kinds_of.setdefault(str(label), str(kind))
             for kind, size in points["kind"].value_counts().items():
                 kinds[str(kind)] += int(size)
