@@ -74,6 +74,10 @@ COMMANDS: dict[str, Command] = {
         f"{_PACKAGE}.thresholds",
         "how far each parameter can move, alone, before the predicted outcome changes",
     ),
+    "robust": Command(
+        f"{_PACKAGE}.robust",
+        "how likely each outcome is when parameters are drawn from their declared beliefs",
+    ),
     "report": Command(f"{_PACKAGE}.report", "write a self-contained HTML or Markdown report"),
 }
 
