@@ -18,6 +18,7 @@ edit, ``O(K**2)`` candidates at depth one and their pairs at depth two (capped).
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +38,7 @@ __all__ = [
     "evolution",
     "inverse",
     "sanctions",
+    "state_name",
     "with_statements",
 ]
 
@@ -93,12 +95,13 @@ class Sanction:
             kind = "improving move of their own" if self.concept == "seq" else "move"
             return (
                 f"{first}, which {dm} prefers, and the others have no {kind} (or chain of them) "
-                f"that leaves {dm} no better off than at {model.labels[self.state]}."
+                f"that leaves {dm} no better off than at {state_name(model, self.state)}."
             )
         chain = "; then ".join(describe_move(model, step) for step in self.response)
         return (
-            f"{first}, which {dm} prefers; but {chain}, reaching {model.labels[self.outcome]}, "
-            f"which {dm} does not prefer to {model.labels[self.state]}."
+            f"{first}, which {dm} prefers; but {chain}, reaching "
+            f"{state_name(model, self.outcome)}, which {dm} does not prefer to "
+            f"{state_name(model, self.state)}."
         )
 
 
@@ -112,6 +115,12 @@ class Edit:
     changes: tuple[str, ...]
 
 
+def state_name(model: GraphModel, state: int) -> str:
+    """``"state 5 (NYNNY)"``, or ``"state 5"`` when the label is long."""
+    label = model.labels[state]
+    return f"state {state + 1} ({label})" if len(label) <= 24 else f"state {state + 1}"
+
+
 def describe_move(model: GraphModel, step: Step) -> str:
     """``"US relaxes ai_chips (maintain -> relax)"``-style words for one move."""
     dm = model.decision_makers[step.mover]
@@ -122,9 +131,15 @@ def describe_move(model: GraphModel, step: Step) -> str:
             continue
         if option.yes_no:
             parts.append(f"{'takes' if b == 1 else 'drops'} {option.name}")
+        elif option.name == option.dm:  # a matrix game's player: its action is its option
+            parts.append(f"switches {option.alternatives[a]} -> {option.alternatives[b]}")
         else:
             parts.append(f"sets {option.name} {option.alternatives[a]} -> {option.alternatives[b]}")
-    return f"{dm} " + " and ".join(parts)
+    joined = parts[:1] + [
+        part[len("sets ") :] if part.startswith("sets ") and prev.startswith("sets ") else part
+        for prev, part in itertools.pairwise(parts)
+    ]
+    return f"{dm} " + " and ".join(joined)
 
 
 def _adjacency(

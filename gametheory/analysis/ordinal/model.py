@@ -277,8 +277,9 @@ class GraphModel:
         *,
         status_quo: Any = None,
     ) -> GraphModel:
-        """The graph model of a chip scenario: each chip is its player's option.
+        """The graph model of a simultaneous scenario: each chip is its player's option.
 
+        A matrix-form scenario gives each player one option whose alternatives are its actions.
         The states are all pure profiles; each DM ranks them by its payoff at ``params`` (equal
         payoffs, within 1e-9 of the largest magnitude, tie). The payoffs are kept in
         :attr:`payoffs` for comparisons with Nash equilibria.
@@ -288,44 +289,41 @@ class GraphModel:
         ScenarioError
             If the scenario is not in chip form or is sequential.
         """
-        if getattr(scenario, "form", None) != "chips":
-            raise ScenarioError(
-                "an ordinal model can be derived only from a chip-form scenario (players "
-                "holding [chips.NAME] options); this one is a matrix game"
-            )
         if getattr(scenario, "timing", "simultaneous") != "simultaneous":
             raise ScenarioError(
-                "an ordinal model is derived from a simultaneous chip scenario; this one is "
-                "sequential (its strategies are plans, not chip settings)"
+                "an ordinal model is derived from a simultaneous scenario; this one is "
+                "sequential (its strategies are plans, not option settings)"
             )
         game = scenario.game(params)
         players = tuple(scenario.players)
-        chips = tuple(scenario.chips)
-        opts = tuple(
-            Option(c.name, c.player, tuple(c.options))
-            for p in players
-            for c in chips
-            if c.player == p
-        )
+        if getattr(scenario, "form", None) == "chips":
+            chips = tuple(scenario.chips)
+            opts = tuple(
+                Option(c.name, c.player, tuple(c.options))
+                for p in players
+                for c in chips
+                if c.player == p
+            )
+        else:  # a matrix game: each player's action is its one option
+            opts = tuple(
+                Option(p, p, tuple(acts)) for p, acts in zip(players, game.actions, strict=True)
+            )
         sizes = [len(o.alternatives) for o in opts]
         raw = math.prod(sizes)
         if raw > MAX_RAW_STATES:
             raise ScenarioError(
-                f"the chips give {raw:,} profiles; the limit for an ordinal model is "
+                f"the scenario has {raw:,} pure profiles; the limit for an ordinal model is "
                 f"{MAX_RAW_STATES:,}",
                 key="chips",
             )
         states = _all_combinations(sizes)
-        # Each player's strategy index from its own chips, in the order the chip form uses.
+        # Each player's strategy index from its own options, in the order the chip form uses.
         index_of = []
         for p_index, p in enumerate(players):
             held = [k for k, o in enumerate(opts) if o.dm == p]
             lookup = {label: a for a, label in enumerate(game.actions[p_index])}
-            codes = np.zeros(len(states), dtype=np.int64)
-            for s, row in enumerate(states):
-                label = "+".join(opts[k].alternatives[row[k]] for k in held)
-                codes[s] = lookup[label]
-            index_of.append(codes)
+            names = ["+".join(opts[k].alternatives[row[k]] for k in held) for row in states]
+            index_of.append(np.array([lookup[name] for name in names], dtype=np.int64))
         payoffs = np.stack([game.payoffs[(i, *index_of)] for i in range(len(players))]).astype(
             float
         )
