@@ -79,6 +79,10 @@ COMMANDS: dict[str, Command] = {
         "how likely each outcome is when parameters are drawn from their declared beliefs",
     ),
     "report": Command(f"{_PACKAGE}.report", "write a self-contained HTML or Markdown report"),
+    "stability": Command(
+        f"{_PACKAGE}.stability",
+        "graph-model stability of every state when only rankings are known (ordinal analysis)",
+    ),
 }
 
 EXAMPLES = """\
