@@ -33,6 +33,7 @@ def test_elmira_json_matches_the_published_equilibria(capsys):
     code, out, _ = run(capsys, ELMIRA, "--format", "json")
     assert code == 0
     data = json.loads(out)
+    assert data["schema"] == "gametheory.stability/1"
     assert data["decision_makers"] == ["MoE", "Uniroyal", "LocalGov"]
     assert len(data["states"]) == 12 and data["status_quo"] == 1
     assert data["states"][0]["settings"] == {

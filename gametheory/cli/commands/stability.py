@@ -74,6 +74,7 @@ def report(model: GraphModel) -> dict[str, Any]:
     result = analyse(model)
     dms = model.decision_makers
     data: dict[str, Any] = {
+        "schema": "gametheory.stability/1",
         "title": model.title,
         "decision_makers": list(dms),
         "options": [
@@ -94,6 +95,7 @@ def report(model: GraphModel) -> dict[str, Any]:
             for concept in CONCEPTS
         },
         "coalitions": None,
+        "payoffs": None,
         "comparison": None,
     }
     if len(dms) <= MAX_COALITION_DMS:
