@@ -48,8 +48,7 @@ def test_report_sections_and_findings(london_report) -> None:
         "equilibria",
         "dominance",
         "bargaining",
-        "thresholds",
-        "sensitivity",
+        "robustness",
         "whatif",
     ]
     findings = " ".join(london_report.section("equilibria").paragraphs)
@@ -71,7 +70,7 @@ def test_html_is_self_contained(london_report, tmp_path) -> None:
     html = render_html(london_report)
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
     figures = sum(len(s.figures) for s in london_report.sections)
-    assert figures == 4  # heat map, payoff space, a tornado per player
+    assert figures == 4  # heat map, payoff space, outcome probabilities, Sobol' indices
     assert html.count("<svg") == figures
     for section in london_report.sections:
         assert f'id="{section.id}"' in html

@@ -32,7 +32,6 @@ from gametheory.report.figures import (
     plot_payoff_space,
     report_figure,
     text_colour,
-    tornado_data,
 )
 
 LONDON = PAYOFFS / "london_talks_2025.toml"
@@ -267,23 +266,31 @@ def test_london_sweep_boundary_and_map(tmp_path) -> None:
 
 
 # ---------------------------------------------------------------------- 6. findings
-def test_sensitivity_findings_skip_degenerate_steps_and_zero_changes(london) -> None:
-    """At civilian_revenue = 0 China is indifferent between slowing and expediting (its gain
-    from expediting is civilian_revenue): a tie, so that step is no finding. Of the real
-    changes, the US's payoff moves most with civilian_supply_value: +-2 (10 % of its range,
-    times China's expediting, 1), ahead of remedy_time_value (+2, -1.5: clipped at 0)."""
-    data = tornado_data(gt.load(LONDON), "US")
-    row = data.set_index("parameter").loc["civilian_revenue"]
-    assert row["low_value"] == 0 and row["low_degenerate"]
-    section = london.section("sensitivity")
-    text = " ".join(section.paragraphs)
-    assert "civilian_revenue down to 0" in text and "degenerate game" in text
-    assert "(0 / 0)" not in text
-    assert section.paragraphs[0] == (
-        "US's equilibrium payoff moves most with civilian_supply_value: -2 when it moves down "
-        "to 4; +2 when it moves up to 8 (10 % of its range each way)."
+def test_how_sure_leads_with_probability_drivers_and_breaks(london) -> None:
+    """London's US lifts its other controls iff reciprocity_value > controls_leverage (with
+    China expediting; scenario formula), so the prediction hangs on those two, and with the
+    others at the baseline it breaks when controls_leverage passes 3 or reciprocity_value
+    drops below 2, each boundary a tie (a degenerate game), which the sentence says."""
+    section = london.section("robustness")
+    lead = section.paragraphs[0]
+    assert lead.startswith(
+        "The prediction (US: maintain+extend+lift / China: withhold+expedite) holds with "
+        "probability "
     )
-    assert "No side's equilibrium payoff changes when tariff" in text
+    probability = float(lead.split("holds with probability ")[1].split(" ")[0])
+    low, high = (float(x) for x in re.findall(r"interval ([0-9.]+) to ([0-9.]+)", lead)[0])
+    assert 0 < low <= probability <= high < 1
+    hangs = lead.split("It hangs mostly on ")[1].split(".")[0]
+    assert "reciprocity_value" in hangs and "controls_leverage" in hangs
+    assert "controls_leverage rises above 3 (US: maintain+extend+keep" in lead
+    assert "reciprocity_value falls below 2" in lead
+    assert "at exactly 3 the game is degenerate" in lead
+    captions = [t.caption for t in section.tables]
+    assert any(c.startswith("Outcome probabilities") for c in captions)
+    assert [f.name for f in section.figures] == ["outcome_probabilities", "sobol"]
+    methods = dict(london.methods)
+    assert "Saltelli sampling" in methods["Sobol' indices"]
+    assert "10,000 independent draws" in methods["outcome probabilities"]
 
 
 def test_a_parameter_that_moves_nothing_is_not_a_finding() -> None:
@@ -303,9 +310,12 @@ Row = [["w", 0], [3, 1]]
 Col = [[2, 0], [1, 0]]
 """
     )
-    text = " ".join(build_report(sc).section("sensitivity").paragraphs)
-    assert "moves most" not in text
-    assert "does not change when any one parameter moves" in text
+    text = " ".join(build_report(sc).section("robustness").paragraphs)
+    # (Down, Left) at every w: Col's Left pays 2 or 1 against 0, Row's Up pays w <= 2 < 3.
+    assert "holds with probability 1.0000" in text
+    assert "No judgement call changes it." in text
+    assert "Row's equilibrium payoff does not vary" in text
+    assert "hangs mostly" not in text
 
 
 # ---------------------------------------------------------------------- 7. what would it take
@@ -318,7 +328,9 @@ def test_what_would_it_take_in_plain_words(london) -> None:
     assert "raise China's payoff from 10 to 11.1 (+1.1)" in text
     for jargon in ("norm", "l1", "margin", "strict equilibrium", "optimisation"):
         assert jargon not in text
-    assert "not a proof" in text
+    # The US loses security_cost >= 0 by relaxing AI-chip controls, linear in the parameters:
+    # no value in the ranges makes relaxing strictly better, and the sentence says so.
+    assert "US never loses by switching to maintain+extend+lift" in text
 
 
 # ---------------------------------------------------------------------- 8. methods
@@ -337,10 +349,15 @@ def test_the_report_says_how_far_each_parameter_can_move(london) -> None:
     # London's deadline choice: the US enforces instead of extending when pressure_value exceeds
     # 1.5 + 4 * tariff (the closed form behind tests/test_sweep.py), i.e. 3.7 at tariff 0.55;
     # the US lifts its other controls while reciprocity_value >= controls_leverage (3 vs 2).
-    section = london.section("thresholds")
-    rows = {row[0]: row for row in section.tables[0].rows}
-    assert rows["pressure_value"][3] == "3.7"
-    assert rows["controls_leverage"][3] == "3"
-    assert rows["reciprocity_value"][2] == "2"
-    assert "enforce" in rows["pressure_value"][5]
-    assert section.paragraphs[0].startswith("Moved one at a time, 3 of the 17 parameters")
+    section = london.section("robustness")
+    table = next(t for t in section.tables if t.caption.startswith("Where the prediction holds"))
+    rows = {row[0]: row for row in table.rows}
+    assert table.columns[1] == "unit" and rows["pressure_value"][1] == "utility"
+    assert rows["pressure_value"][4].startswith("3.7")
+    assert rows["controls_leverage"][4].startswith("3")
+    assert rows["reciprocity_value"][3].startswith("2")
+    assert "enforce" in rows["pressure_value"][6]
+    assert any(
+        p.startswith("Moved one at a time (the others at their values), 3 of the 17 parameters")
+        for p in section.paragraphs
+    )

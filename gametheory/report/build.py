@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,13 +160,11 @@ def build_report(
         sections.append(Section("dominance", "Dominance", (f"Not computed: {exc}",)))
     if game.n_players == 2 and not sequential:
         sections.append(_bargaining_section(game, result))
+    robust_methods: tuple[tuple[str, str], ...] = ()
     if not sequential:
-        held = _thresholds_section(scenario, values)
-        if held is not None:
-            sections.append(held)
-        sensitivity = _sensitivity_section(scenario, values)
-        if sensitivity is not None:
-            sections.append(sensitivity)
+        robust, robust_methods = _robustness_section(scenario, values, result)
+        if robust is not None:
+            sections.append(robust)
     if sweep is not None:
         sections.append(_sweep_section(scenario, sweep, values))
     whatif = _whatif_section(scenario, game, result, values, target)
@@ -183,6 +181,7 @@ def build_report(
         ("tolerance", f"{result.tolerance:g} x each player's payoff range"),
         ("complete", "yes" if result.complete else "no: the list may not be every equilibrium"),
         ("warnings", "; ".join(_plain(w) for w in result.warnings) or "none"),
+        *robust_methods,
         ("gametheory version", __version__),
         ("scenario content hash (SHA-256)", content_hash(scenario.path, scenario)),
         ("generated", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
@@ -588,177 +587,428 @@ def _equilibria_section(game: Game, result: Any, baseline: bool, sequential: boo
     return Section("equilibria", title, tuple(paragraphs), (table,), figures)
 
 
-def _signed(value: float) -> str:
-    text = format_number(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
+#: Sample sizes of the "How sure is the prediction" section (stated in the methods box): the
+#: outcome probabilities from independent draws (Wilson intervals about +-0.01), the Sobol'
+#: indices from SOBOL_BASE x (parameters + 2) points; together about 1.5 s of CPU on London
+#: (19,456 Sobol' points, 10,000 draws, the thresholds), plus about 1 s to import SALib.
+ROBUST_SAMPLES = 10_000
+SOBOL_BASE = 1024
+ROBUST_SEED = 0
 
 
-def _thresholds_section(scenario: Scenario, values: dict[str, float]) -> Section | None:
-    """How far each parameter can move, alone, before the predicted outcome changes."""
-    from ..analysis.uncertainty import thresholds
+@dataclass(frozen=True)
+class _HowSure:
+    """What the "How sure is the prediction" section is built from (any part may be missing)."""
 
-    if not scenario.parameters:
-        return None
+    probabilities: Any = None
+    sobol: Any = None
+    thresholds: Any = None
+    failures: tuple[str, ...] = ()
+
+
+def _how_sure(scenario: Scenario, values: dict[str, float]) -> _HowSure:
+    """Outcome probabilities, Sobol' indices and thresholds; a part that fails is said."""
+    from ..analysis.uncertainty import sensitivity, thresholds, uncertainty
+
+    held = {k: v for k, v in values.items() if v != scenario.parameters[k].value}
+    parts: dict[str, Any] = {}
+    failures = []
+    calls: dict[str, Callable[[], Any]] = {
+        "probabilities": lambda: uncertainty(
+            scenario, n=ROBUST_SAMPLES, seed=ROBUST_SEED, fixed=held
+        ),
+        "sobol": lambda: sensitivity(
+            scenario,
+            n=SOBOL_BASE,
+            seed=ROBUST_SEED,
+            values=values,
+            params=[n for n in scenario.parameters if n not in held and _has_belief(scenario, n)],
+        ),
+        "thresholds": lambda: thresholds(scenario, values),
+    }
+    words = {
+        "probabilities": "outcome probabilities",
+        "sobol": "Sobol' indices",
+        "thresholds": "thresholds",
+    }
+    for name, call in calls.items():
+        try:
+            parts[name] = call()
+        except GameTheoryError as exc:
+            failures.append(f"{words[name]} ({exc.message})")
+        except ImportError as exc:  # SALib missing: the rest of the report stands
+            failures.append(f"{words[name]} (needs {exc.name}: pip install 'gametheory[report]')")
+    return _HowSure(**parts, failures=tuple(failures))
+
+
+def _has_belief(scenario: Scenario, name: str) -> bool:
     try:
-        found = thresholds(scenario, values)
+        return scenario.parameters[name].belief is not None
     except GameTheoryError:
-        return None
-    binding = sorted((t for t in found.parameters if t.room != float("inf")), key=lambda t: t.room)
-    total = len(found.parameters)
+        return False
+
+
+def _robustness_section(
+    scenario: Scenario, values: dict[str, float], result: Any
+) -> tuple[Section | None, tuple[tuple[str, str], ...]]:
+    """How sure the prediction is: its probability, what it hangs on, where it breaks.
+
+    Returns the section and the lines it adds to the methods box.
+    """
+    if not scenario.parameters:
+        return None, ()
+    sure = _how_sure(scenario, values)
+    probs, sobol, held = sure.probabilities, sure.sobol, sure.thresholds
+    if probs is None and sobol is None and held is None:
+        return None, ()
+    prediction = _prediction_words(probs, held, result)
+    paragraphs = [_lead_sentence(prediction, probs, sobol, held)]
+    paragraphs += _equilibria_shares(probs)
+    paragraphs += _payoff_drivers(sobol)
+    paragraphs += _threshold_words(held)
+    paragraphs += [f"Not computed: {f}." for f in sure.failures]
+    tables: list[Table] = []
+    figures: list[Figure] = []
+    if probs is not None:
+        tables.append(_probability_table(probs))
+        figures.append(_probability_figure(probs))
+    if held is not None:
+        table = _thresholds_table(scenario, held)
+        if table is not None:
+            tables.append(table)
+    if sobol is not None:
+        tables.append(_sobol_table(sobol))
+        if not sobol.holds.constant:
+            figures.append(_sobol_figure(sobol))
+    methods = _robust_methods(probs, sobol)
+    section = Section(
+        "robustness", "How sure is the prediction", tuple(paragraphs), tuple(tables), tuple(figures)
+    )
+    return section, methods
+
+
+def _prediction_words(probs: Any, held: Any, result: Any) -> str:
+    """``the prediction (US: ... / China: ...)``, saying when it is several equilibria."""
+    label = (
+        probs.baseline_outcome
+        if probs is not None
+        else held.outcome
+        if held is not None
+        else "the baseline outcome"
+    )
+    count = len(label.split(" | "))
+    degenerate = any("infinitely many" in w for w in result.warnings)
+    if count == 1:
+        return f"The prediction ({label})"
+    if degenerate:
+        return (
+            f"The prediction, a continuum of equilibria (a degenerate game; its {count} extreme "
+            f"equilibria: {label}),"
+        )
+    return f"The prediction, a set of {count} equilibria ({label}),"
+
+
+def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
+    """The answer first: probability, what it hangs on, where it breaks (a sentence each)."""
+    sentences = []
+    if probs is not None:
+        sentences.append(
+            f"{prediction} holds with probability "
+            + _probability_words(probs.baseline_holds, probs.baseline_low, probs.baseline_high)
+            + " under the beliefs declared for the parameters (uniform over the range where "
+            "none is declared)."
+        )
+    else:
+        sentences.append(f"{prediction} is examined below.")
+    if sobol is not None:
+        holds = sobol.holds
+        if holds.constant:
+            sentences.append("No judgement call changes it.")
+        else:
+            top = [name for name, value in holds.ranked() if value >= 0.1][:3]
+            sentences.append(
+                f"It hangs mostly on {_join(top)}."
+                if top
+                else "No single judgement call explains a tenth of its uncertainty."
+            )
+    breaks = _breaks(held)
+    if breaks:
+        sentences.append(
+            "With the other parameters at their values, it breaks if "
+            + ", or if ".join(breaks)
+            + "."
+        )
+    if probs is not None and probs.outcomes and probs.outcomes[0].outcome != probs.baseline_outcome:
+        top_outcome = probs.outcomes[0]
+        sentences.append(
+            f"The most likely outcome is another one: {top_outcome.outcome} "
+            f"(probability {format_number(top_outcome.probability, 2)})."
+        )
+    return " ".join(sentences)
+
+
+def _probability_words(p: float, low: float, high: float) -> str:
+    """``0.68 (95 % interval 0.67 to 0.69)``, with more digits when two would hide the interval."""
+    digits = 2
+
+    def hidden(d: int) -> bool:
+        same_low = f"{low:.{d}f}" == f"{p:.{d}f}" and low < p
+        same_high = f"{high:.{d}f}" == f"{p:.{d}f}" and high > p
+        return same_low or same_high
+
+    while digits < 4 and hidden(digits):
+        digits += 1
+    return f"{p:.{digits}f} (95 % interval {low:.{digits}f} to {high:.{digits}f})"
+
+
+def _breaks(held: Any, count: int = 2) -> list[str]:
+    """``pressure_value > 3.7 (then ...)`` for the nearest changes, degenerate ends said."""
+    if held is None:
+        return []
+    sides = []
+    for t in held.parameters:
+        span = t.search_high - t.search_low
+        if span <= 0:
+            continue
+        if not t.high_is_range_end:
+            sides.append(((t.high - t.baseline) / span, t, "high"))
+        if not t.low_is_range_end:
+            sides.append(((t.baseline - t.low) / span, t, "low"))
+    sides.sort(key=lambda item: item[0])
+    out = []
+    for _, t, side in sides[:count]:
+        at = t.high if side == "high" else t.low
+        beyond = t.outcome_above if side == "high" else t.outcome_below
+        degenerate = t.degenerate_at_high if side == "high" else t.degenerate_at_low
+        move = "rises above" if side == "high" else "falls below"
+        then = _outcome_text(beyond)
+        if degenerate is not None:
+            ties = len(degenerate.split(" | "))
+            listed = f"a tie with {ties} equilibria listed" if ties > 1 else "a tie"
+            then += f"; at exactly {format_number(at)} the game is degenerate: {listed}"
+        out.append(f"{t.name} {move} {format_number(at)} ({then})")
+    return out
+
+
+def _outcome_text(label: str | None) -> str:
+    if not label:
+        return "another outcome"
+    count = len(label.split(" | "))
+    return label if count == 1 else f"{count} equilibria: {label}"
+
+
+def _equilibria_shares(probs: Any) -> list[str]:
+    """Shares of points with several equilibria or a continuum, when there are any."""
+    if probs is None:
+        return []
+    several, continuum, none = (probs.share(k) for k in ("several", "continuum", "none"))
+    if several + continuum + none == 0:
+        return [
+            f"Every one of the {probs.n:,} points drawn has a unique equilibrium, so each "
+            "probability is that of one outcome."
+        ]
+    said = []
+    for share, words in (
+        (several, "have several isolated equilibria"),
+        (continuum, "have a continuum of equilibria (a degenerate game)"),
+        (none, "have no equilibrium found"),
+    ):
+        if share > 0:
+            said.append(f"{format_number(100 * share, 2)} % {words}")
+    return [
+        f"Of the {probs.n:,} points drawn, {_join(said)}. A point with several equilibria "
+        "counts under its whole set, never under one picked from it."
+    ]
+
+
+def _payoff_drivers(sobol: Any) -> list[str]:
+    """Which parameters each player's equilibrium payoff varies with (total Sobol' index)."""
+    if sobol is None:
+        return []
+    said = []
+    for out in sobol.outputs[1:]:
+        player = out.output.split(":", 1)[1]
+        if out.constant:
+            said.append(f"{player}'s equilibrium payoff does not vary")
+            continue
+        top = [n for n, v in out.ranked() if v >= 0.1][:3]
+        if top:
+            said.append(f"{player}'s equilibrium payoff varies most with {_join(top)}")
+    if not said:
+        return list(sobol.notes)
+    several = sobol.shares.get("several", 0.0)
+    rule = (
+        f" (at the {format_number(100 * several, 2)} % of points with several equilibria, the "
+        "mean payoff over them)"
+        if several > 0
+        else ""
+    )
+    return [_capital("; ".join(said)) + rule + ".", *sobol.notes]
+
+
+def _threshold_words(held: Any) -> list[str]:
+    if held is None:
+        return []
+    binding = [t for t in held.parameters if t.room != float("inf")]
+    total = len(held.parameters)
     if not binding:
-        lead = (
+        if total == 1:
+            return ["Moved across its declared range, the one parameter never changes it."]
+        return [
             f"Moved one at a time across its declared range, none of the {total} parameters "
             "changes the prediction."
-        )
-        return Section("thresholds", "How far each parameter can move", (lead,))
-    lead = (
-        f"Moved one at a time, {len(binding)} of the {total} parameters can change the "
-        f"prediction within their declared ranges. The nearest change: {binding[0].describe()}."
-    )
+        ]
+    return [
+        f"Moved one at a time (the others at their values), {len(binding)} of the {total} "
+        "parameters can change the prediction within their declared ranges; the table gives "
+        "each one's interval, found on a grid and refined by bisection to 1e-9 of the range."
+    ]
+
+
+def _thresholds_table(scenario: Scenario, held: Any) -> Table | None:
+    binding = sorted((t for t in held.parameters if t.room != float("inf")), key=lambda t: t.room)
+    if not binding:
+        return None
+
+    def end(value: float, at_end: bool, degenerate: str | None) -> str:
+        text = format_number(value, 6)
+        if at_end:
+            return text + " (range end)"
+        if degenerate is not None:
+            return text + " (degenerate there)"
+        return text
+
     rows = tuple(
         (
             t.name,
+            scenario.parameters[t.name].unit or "-",
             format_number(t.baseline, 6),
-            format_number(t.low, 6) + (" (range end)" if t.low_is_range_end else ""),
-            format_number(t.high, 6) + (" (range end)" if t.high_is_range_end else ""),
+            end(t.low, t.low_is_range_end, t.degenerate_at_low),
+            end(t.high, t.high_is_range_end, t.degenerate_at_high),
             f"{format_number(t.search_low, 6)} to {format_number(t.search_high, 6)}",
             "; ".join(
-                f"{word}: {label}"
+                f"{word}: {_outcome_text(label)}"
                 for word, label in (("below", t.outcome_below), ("above", t.outcome_above))
                 if label
             ),
         )
         for t in binding
     )
-    table = Table(
-        ("parameter", "now", "holds from", "holds to", "range searched", "outcome beyond"),
+    return Table(
+        ("parameter", "unit", "now", "holds from", "holds to", "range searched", "outcome beyond"),
         rows,
-        "Where the prediction holds, each parameter moved alone (others fixed)",
+        "Where the prediction holds, each parameter moved alone (others at their values)",
     )
-    note = (
-        "Each interval is found on a grid and refined by bisection to 1e-9 of the range; a "
-        "boundary where the game is degenerate (several equilibria) is named in the text."
-    )
-    return Section("thresholds", "How far each parameter can move", (lead, note), tables=(table,))
 
 
-def _sensitivity_section(scenario: Scenario, values: dict[str, float]) -> Section | None:
-    import pandas as pd
-
-    from .figures import plot_tornado, report_figure, to_svg, tornado_data
-
-    ranged = [
-        p
-        for p in scenario.parameters.values()
-        if p.min is not None and p.max is not None and p.max > p.min
-    ]
-    if not ranged:
-        return None
-    tables: list[Table] = []
-    figures: list[Figure] = []
-    paragraphs: list[str] = []
-    still: set[str] | None = None
-    degenerate: dict[str, str] = {}
-    baseline_degenerate = False
-    baseline_count = 1
-    for player in scenario.players:
-        data = tornado_data(scenario, player, values)
-        if data.empty:
-            continue
-        baseline_degenerate |= bool(data.attrs.get("baseline_degenerate", False))
-        baseline_count = int(data.attrs.get("baseline_equilibria", 1))
-        low = data["low"].where(~data["low_degenerate"])
-        high = data["high"].where(~data["high_degenerate"])
-        moves = (low.abs() > 1e-12) | (high.abs() > 1e-12)
-        flagged = data["low_degenerate"] | data["high_degenerate"]
-        zero = set(data.loc[~moves & ~flagged, "parameter"])
-        still = zero if still is None else still & zero
-        for r in data[flagged].itertuples():
-            for side, word in (("low", "down"), ("high", "up")):
-                if getattr(r, f"{side}_degenerate"):
-                    degenerate[f"{r.parameter} {word}"] = (
-                        f"{r.parameter} {word} to {format_number(getattr(r, f'{side}_value'))}"
-                    )
-        if not moves.any():
-            paragraphs.append(
-                f"{player}'s equilibrium payoff does not change when any one parameter moves "
-                "by 10 % of its range"
-                + (" (steps onto degenerate games aside)." if flagged.any() else ".")
-            )
-            continue
-        swing = (high.fillna(0) - low.fillna(0)).abs()
-        ranked = data.assign(swing=swing)[moves].sort_values(
-            "swing", ascending=False, kind="stable"
+def _probability_table(probs: Any) -> Table:
+    rows = tuple(
+        (
+            o.outcome + (" (the prediction)" if o.outcome == probs.baseline_outcome else ""),
+            format_number(o.probability, 3),
+            f"{format_number(o.low, 3)} to {format_number(o.high, 3)}",
+            {"unique": "unique", "several": "several", "continuum": "continuum"}.get(
+                o.kind, o.kind
+            ),
         )
-        shown = pd.concat([ranked, data[flagged & ~moves]])
-        top = ranked.iloc[0]
-        sides = []
-        for side, word in (("low", "down"), ("high", "up")):
-            if top[f"{side}_degenerate"]:
-                sides.append(f"moving it {word} lands on a degenerate game")
+        for o in probs.outcomes
+    )
+    return _table(
+        ("outcome", "probability", "95 % interval", "equilibria"),
+        rows,
+        f"Outcome probabilities from {probs.n:,} points drawn from the beliefs",
+        fold=len(rows) > 8,
+    )
+
+
+def _sobol_table(sobol: Any) -> Table:
+    holds = sobol.holds
+    payoffs = sobol.outputs[1:]
+    rows = []
+    for name, _ in holds.ranked():
+        k = holds.names.index(name)
+        row = [name, sobol.beliefs[name]]
+        for out in (holds, *payoffs):
+            if out.constant:
+                row.append("-")
             else:
-                change = float(top[side])
-                sides.append(
-                    f"{_signed(change) if abs(change) > 1e-12 else 'no change'} when it moves "
-                    f"{word} to {format_number(float(top[f'{side}_value']))}"
+                row.append(
+                    f"{format_number(max(out.total[k], 0.0), 2)} "
+                    f"± {format_number(out.total_conf[k], 2)}"
                 )
-        paragraphs.append(
-            f"{player}'s equilibrium payoff moves most with {top.parameter}: "
-            + "; ".join(sides)
-            + " (10 % of its range each way)."
-        )
+        rows.append(tuple(row))
+    columns = (
+        "parameter",
+        "belief",
+        "prediction holds: total index",
+        *(f"{o.output.split(':', 1)[1]}'s payoff: total index" for o in payoffs),
+    )
+    return _table(
+        columns,
+        tuple(rows),
+        "Total Sobol' indices (share of each output's variance involving the parameter)",
+        fold=True,
+    )
 
-        def cell(r: Any, side: str) -> str:
-            if getattr(r, f"{side}_degenerate"):
-                return "degenerate game"
-            return _signed(float(getattr(r, side)))
 
-        rows = tuple(
-            (r.parameter, cell(r, "low"), cell(r, "high")) for r in shown.head(10).itertuples()
-        )
-        tables.append(
-            _table(
-                ("parameter", "down 10 % of range", "up 10 % of range"),
-                rows,
-                f"Change in {player}'s equilibrium payoff",
+def _probability_figure(probs: Any) -> Figure:
+    from .figures import outcome_probability_data, plot_outcome_probabilities, report_figure, to_svg
+
+    data = outcome_probability_data(probs)
+    figure, axes = report_figure(7.5, 0.55 * len(data) + 1.2)
+    plot_outcome_probabilities(data, ax=axes[0])
+    return Figure(
+        to_svg(figure),
+        "Probability of each outcome under the declared beliefs (bars: 95 % Wilson intervals); "
+        "the prediction in green.",
+        "outcome_probabilities",
+    )
+
+
+def _sobol_figure(sobol: Any) -> Figure:
+    from .figures import plot_sobol, report_figure, sobol_data, to_svg
+
+    data = sobol_data(sobol)
+    figure, axes = report_figure(6.5, 0.4 * len(data) + 1.3)
+    plot_sobol(data, ax=axes[0])
+    return Figure(
+        to_svg(figure),
+        "Sobol' indices of 'the prediction holds': the share of its variance due to each "
+        "parameter alone (first order) and with its interactions (total), with bootstrap 95 % "
+        "intervals.",
+        "sobol",
+    )
+
+
+def _robust_methods(probs: Any, sobol: Any) -> tuple[tuple[str, str], ...]:
+    lines = []
+    if probs is not None:
+        lines.append(
+            (
+                "outcome probabilities",
+                f"{probs.n:,} independent draws from the declared beliefs (each parameter's "
+                f"distribution, else uniform over its range; seed {probs.seed}); Wilson 95 % "
+                "intervals",
             )
         )
-        figure, axes = report_figure(6.5, 0.4 * int(moves.sum()) + 1.3)
-        plot_tornado(data, ax=axes[0])
-        axes[0].set_title(f"Sensitivity of {player}'s equilibrium payoff", fontsize=10)
-        figures.append(
-            Figure(
-                to_svg(figure),
-                f"Sensitivity of {player}'s payoff (steps onto degenerate games left out).",
-                f"tornado_{len(figures)}",
+    if sobol is not None:
+        lines.append(
+            (
+                "Sobol' indices",
+                f"Saltelli sampling, {sobol.n} base points x ({len(sobol.names)} parameters + 2) "
+                f"= {sobol.points:,} points (seed {sobol.seed}), SALib's estimators with "
+                f"bootstrap {format_number(100 * sobol.conf_level)} % intervals; payoffs at "
+                f"points with several equilibria: {sobol.selection}",
             )
         )
-    if baseline_degenerate:
-        paragraphs.insert(
-            0,
-            "The game at these values is degenerate (a tie): the changes below follow the "
-            "first listed equilibrium and depend on that choice.",
+    lines.append(
+        (
+            "thresholds",
+            "each parameter alone, the others at their values: a grid of 401 values over the "
+            "declared range, then bisection to 1e-9 of the range",
         )
-    elif baseline_count > 1:
-        paragraphs.insert(
-            0,
-            f"The game at these values has {baseline_count} equilibria: the changes below "
-            "follow the first listed one.",
-        )
-    if degenerate:
-        paragraphs.append(
-            "Some steps land on a degenerate game (a tie, where equilibria appear, vanish or "
-            "form a continuum), where the equilibrium payoff is not well defined, so they are "
-            "not read as changes: " + "; ".join(degenerate.values()) + "."
-        )
-    if still:
-        names = [p.name for p in ranged if p.name in still]
-        paragraphs.append(
-            f"No side's equilibrium payoff changes when {_join(names)} "
-            f"move{'s' if len(names) == 1 else ''} by 10 % of "
-            f"{'its' if len(names) == 1 else 'their'} range."
-        )
-    return Section("sensitivity", "Sensitivity", tuple(paragraphs), tuple(tables), tuple(figures))
+    )
+    return tuple(lines)
 
 
 def _findings(result: Any, baseline: bool) -> list[str]:

@@ -30,15 +30,19 @@ __all__ = [
     "best_response_data",
     "heatmap_data",
     "outcome_map_data",
+    "outcome_probability_data",
     "parameter_path_data",
     "payoff_space_data",
     "plot_best_responses",
     "plot_outcome_map",
+    "plot_outcome_probabilities",
     "plot_parameter_path",
     "plot_payoff_heatmap",
     "plot_payoff_space",
+    "plot_sobol",
     "plot_tornado",
     "report_figure",
+    "sobol_data",
     "text_colour",
     "to_svg",
     "tornado_data",
@@ -681,4 +685,141 @@ def plot_tornado(data: pd.DataFrame, ax: Any = None, top: int = 10) -> Any:
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     ax.set_xlabel("change in equilibrium payoff")
     ax.set_title("Sensitivity", fontsize=10)
+    return ax
+
+
+# ---------------------------------------------------------------------- how sure (issue 11)
+def sobol_data(
+    result: Any, output: str = "baseline holds", top: int = 10, min_total: float = 0.005
+) -> pd.DataFrame:
+    """Sobol' indices of one output of :func:`gametheory.sensitivity`, most important first.
+
+    Returns a DataFrame with ``parameter``, ``first``, ``first_conf``, ``total`` and
+    ``total_conf`` (the half-widths of the bootstrap intervals), at most ``top`` rows with a
+    total index of at least ``min_total``, sorted by the total index (ties in declaration
+    order).
+    """
+    import pandas as pd
+
+    indices = result.output(output)
+    if indices.total is None:
+        raise ValueError("sobol_data needs a Sobol' analysis (method='sobol')")
+    rows = [
+        {
+            "parameter": name,
+            "first": indices.first[k],
+            "first_conf": indices.first_conf[k],
+            "total": indices.total[k],
+            "total_conf": indices.total_conf[k],
+        }
+        for k, name in enumerate(indices.names)
+    ]
+    frame = pd.DataFrame(rows, columns=["parameter", "first", "first_conf", "total", "total_conf"])
+    frame = frame[frame["total"] >= min_total]
+    return (
+        frame.sort_values("total", ascending=False, kind="stable").head(top).reset_index(drop=True)
+    )
+
+
+def plot_sobol(data: pd.DataFrame, ax: Any = None, title: str = "") -> Any:
+    """Horizontal bars of :func:`sobol_data`: total index (with its interval) and first order.
+
+    Indices below zero (estimation noise around 0) are drawn at 0; the intervals show the noise.
+    """
+    shown = data.iloc[::-1]
+    if ax is None:
+        ax = _new_axes(6.5, 0.35 * max(len(shown), 1) + 1.3)[0]
+    y = np.arange(len(shown))
+    total = shown["total"].clip(lower=0).to_numpy()
+    first = shown["first"].clip(lower=0).to_numpy()
+    ax.barh(
+        y + 0.2,
+        total,
+        height=0.4,
+        xerr=shown["total_conf"].to_numpy(),
+        color="tab:blue",
+        ecolor="0.35",
+        capsize=2,
+        label="total (with interactions)",
+    )
+    ax.barh(
+        y - 0.2,
+        first,
+        height=0.4,
+        xerr=shown["first_conf"].to_numpy(),
+        color="tab:orange",
+        ecolor="0.35",
+        capsize=2,
+        label="first order (alone)",
+    )
+    ax.set_yticks(y, shown["parameter"], fontsize=8)
+    ax.set_xlim(0, max(1.0, float((total + shown["total_conf"].to_numpy()).max(initial=0))))
+    ax.set_xlabel("Sobol' index: share of the variance", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(title or "Which judgement calls the prediction hangs on", fontsize=10)
+    return ax
+
+
+def outcome_probability_data(result: Any, top: int = 6) -> pd.DataFrame:
+    """Outcome probabilities of :func:`gametheory.uncertainty`, the ``top`` most likely.
+
+    Returns a DataFrame with ``outcome``, ``probability``, ``low``, ``high`` (Wilson 95 %),
+    ``baseline`` (the prediction) and ``kind``; the baseline outcome is always shown, and the
+    rest, if any, are summed into one ``other outcomes`` row (without an interval).
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "outcome": o.outcome,
+            "probability": o.probability,
+            "low": o.low,
+            "high": o.high,
+            "baseline": o.outcome == result.baseline_outcome,
+            "kind": o.kind,
+        }
+        for o in result.outcomes
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["outcome", "probability", "low", "high", "baseline", "kind"]
+    )
+    keep = frame.index < top
+    keep |= frame["baseline"].to_numpy(dtype=bool)
+    shown = frame[keep]
+    rest = frame[~keep]
+    if len(rest):
+        other = {
+            "outcome": f"{len(rest)} other outcomes",
+            "probability": float(rest["probability"].sum()),
+            "low": np.nan,
+            "high": np.nan,
+            "baseline": False,
+            "kind": "",
+        }
+        shown = pd.concat([shown, pd.DataFrame([other])], ignore_index=True)
+    return shown.reset_index(drop=True)
+
+
+def plot_outcome_probabilities(data: pd.DataFrame, ax: Any = None, width: int = 46) -> Any:
+    """Horizontal bars of :func:`outcome_probability_data`, the prediction highlighted."""
+    shown = data.iloc[::-1]
+    if ax is None:
+        ax = _new_axes(7, 0.45 * max(len(shown), 1) + 1.2)[0]
+    y = np.arange(len(shown))
+    p = shown["probability"].to_numpy(dtype=float)
+    low = shown["low"].to_numpy(dtype=float)
+    high = shown["high"].to_numpy(dtype=float)
+    err = np.vstack([np.nan_to_num(p - low), np.nan_to_num(high - p)])
+    colours = ["tab:green" if b else "0.6" for b in shown["baseline"]]
+    ax.barh(y, p, color=colours, xerr=err, ecolor="0.25", capsize=2)
+    labels = [
+        textwrap.fill(str(o).replace(" / ", " / "), width) + ("\n(the prediction)" if b else "")
+        for o, b in zip(shown["outcome"], shown["baseline"], strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=7.5)
+    for k, value in enumerate(p):
+        ax.text(value + 0.01, k, format_number(float(value), 3), va="center", fontsize=8)
+    ax.set_xlim(0, min(1.0, float(np.nanmax(np.append(high, p))) + 0.12))
+    ax.set_xlabel("probability under the declared beliefs (95 % interval)", fontsize=9)
+    ax.set_title("How likely each outcome is", fontsize=10)
     return ax
