@@ -249,8 +249,14 @@ def _sim_sanctioned(model: GraphModel, i: int, src: IntArray, dst: IntArray) -> 
         return np.zeros(0, dtype=bool)
     n = model.n_states
     codes = model.codes()
-    lookup = np.full(int(codes.max()) + 2, n, dtype=np.int32)
-    lookup[codes] = np.arange(n, dtype=np.int32)
+    # i's rank by code over every combination of alternatives; infeasible ones rank above all,
+    # so they never sanction. Combined states take each option's alternative from one real
+    # state, so their codes always fall inside this table.
+    raw = int(np.prod([len(o.alternatives) for o in model.options]))
+    rank = model.ranks[i]
+    dtype = np.int16 if rank.max() < np.iinfo(np.int16).max else np.int32
+    rank_by_code = np.full(raw, np.iinfo(dtype).max, dtype=dtype)
+    rank_by_code[codes] = rank
     # Per opponent, the code shifts of its UIs from every state (0 = stays), padded with 0.
     combos = np.zeros((n, 1), dtype=np.int32)
     for j in range(len(model.decision_makers)):
@@ -269,19 +275,13 @@ def _sim_sanctioned(model: GraphModel, i: int, src: IntArray, dst: IntArray) -> 
                 f"{50 * _SIM_CHUNK // n:,}. Leave out 'sim' for this model"
             )
         combos = (combos[:, :, None] + shifts[:, None, :]).reshape(n, total)
-    rank = model.ranks[i].astype(np.int32)
-    padded_rank = np.r_[rank, np.iinfo(np.int32).max].astype(np.int32)
     codes32 = codes.astype(np.int32)
     out = np.zeros(len(src), dtype=bool)
     per = max(1, _SIM_CHUNK // combos.shape[1])
-    limit = len(lookup) - 1
     for start in range(0, len(src), per):
         s, s1 = src[start : start + per], dst[start : start + per]
         keys = codes32[s1][:, None] + combos[s]
-        keys = np.where((keys >= 0) & (keys < limit), keys, limit)
-        reached = lookup[keys]
-        values = padded_rank[reached]
-        out[start : start + per] = (values <= rank[s][:, None]).any(axis=1)
+        out[start : start + per] = rank_by_code[keys].min(axis=1) <= rank[s]
     return out
 
 
