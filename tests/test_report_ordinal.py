@@ -1,0 +1,50 @@
+"""Report section of a graph model: state table, sanctions in words, move graph."""
+
+from __future__ import annotations
+
+import pytest
+
+from gametheory.analysis.ordinal import GraphModel, analyse
+from gametheory.io.ordinal import read_ordinal
+from gametheory.report.build import Section
+from gametheory.report.ordinal import move_graph_data, ordinal_section, plot_moves
+
+from .conftest import PAYOFFS
+from .test_ordinal import cuba, elmira
+
+pytest.importorskip("matplotlib")
+
+
+def test_elmira_section_marks_the_published_equilibria():
+    model = elmira()
+    section = ordinal_section(model)
+    assert isinstance(section, Section) and section.id == "ordinal"
+    table = section.tables[0]
+    seq = table.columns.index("SEQ")
+    rows = {row[0].split()[0]: row for row in table.rows}
+    # Published SEQ equilibria 5 (NYNNY) and 8 (YNYNY): our states 7 and 10.
+    assert rows[str(model.state("NYNNY") + 1)][seq] == "equilibrium"
+    assert rows[str(model.state("YNYNY") + 1)][seq] == "equilibrium"
+    # State 1 (status quo) is stable for MoE and Uniroyal but not LocalGov under SEQ.
+    assert rows["1"][seq] == "MoE, Uniroyal"
+    assert "(status quo)" in table.rows[0][0]
+    assert any("coalition Nash" in p for p in section.paragraphs)
+    assert section.figures and section.figures[0].svg.startswith("<svg")
+
+
+def test_cuba_sanctions_are_spelled_out():
+    section = ordinal_section(cuba(), figure=False)
+    words = [row[1] for table in section.tables[1:] for row in table.rows]
+    assert any("US drops blockade" in w and "USSR drops withdraw" in w for w in words)
+
+
+def test_move_graph_shows_only_improvements_between_shown_states():
+    model = GraphModel.from_spec(read_ordinal(PAYOFFS / "london_talks_2025_ordinal.toml"))
+    data = move_graph_data(model)
+    shown = set(data["states"])
+    assert model.status_quo in shown and set(analyse(model).equilibria("seq")) <= shown
+    for mover, a, b in data["arcs"]:
+        assert a in shown and b in shown
+        assert model.ranks[mover][b] > model.ranks[mover][a]
+    ax = plot_moves(model)
+    assert len(ax.patches) + len(ax.texts) >= len(data["arcs"])
