@@ -230,10 +230,11 @@ class Sensitivity:
             said = "it hangs mostly on " + _join(
                 [f"{n} ({measure} {format_number(v, 2)})" for n, v in ranked[:3]]
             )
+        design = "Sobol' (Saltelli) design" if self.method == "sobol" else "Morris trajectories"
         return (
-            f"Whether the baseline outcome ({self.baseline_outcome}) holds varies over the "
-            f"{self.points:,} points ({self.method}, share {format_number(holds.mean, 3)}); "
-            f"{said}."
+            f"The baseline outcome ({self.baseline_outcome}) holds at "
+            f"{format_number(100 * holds.mean, 3)} % of the {self.points:,} points of the "
+            f"{design}; {said}."
         )
 
     def to_dict(self) -> dict[str, Any]:
