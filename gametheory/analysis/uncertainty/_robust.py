@@ -184,6 +184,12 @@ class Uncertainty:
     continuum_detected
         Whether the solver reports connected sets (the batched two-player solver does); if not,
         a continuum is counted under ``several``.
+    out
+        The per-point Parquet file, if one was written.
+    notes
+        Caveats in plain words (a continuum not detected, pure equilibria only, Sobol' size).
+    distributions
+        The belief of each parameter that varies, as :class:`Distribution` objects.
     """
 
     title: str
@@ -205,6 +211,7 @@ class Uncertainty:
     continuum_detected: bool
     out: str | None = None
     notes: tuple[str, ...] = field(default=())
+    distributions: Mapping[str, Distribution] = field(default_factory=dict)
 
     def share(self, kind: str) -> float:
         """Share of the points whose equilibria are of ``kind`` (see :data:`KINDS`)."""
@@ -220,11 +227,13 @@ class Uncertainty:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
+            "schema": "gametheory.robust/1",
             "title": self.title,
             "n": self.n,
             "seed": self.seed,
             "method": self.method,
             "beliefs": dict(self.beliefs),
+            "distributions": {name: d.to_dict() for name, d in self.distributions.items()},
             "fixed": dict(self.fixed),
             "baseline": dict(self.baseline),
             "baseline_outcome": self.baseline_outcome,
@@ -707,4 +716,5 @@ def _result(
         continuum_detected=continuum_known,
         out=out,
         notes=tuple(notes),
+        distributions=dict(zip(design.names, design.beliefs, strict=True)),
     )
