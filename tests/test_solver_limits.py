@@ -32,7 +32,7 @@ def test_every_solver_declares_its_work():
 @pytest.mark.parametrize(
     ("method", "shape"),
     [
-        ("vertex_enumeration", (13, 13)),
+        ("vertex_enumeration", (22, 22)),
         ("support_enumeration", (12, 12)),
         ("nashpy_vertex_enumeration", (8, 8)),
         ("nashpy_support_enumeration", (8, 8)),
@@ -53,10 +53,13 @@ def test_too_much_work_is_refused_at_once_naming_what_copes(method, shape):
     assert gt.methods()[suggested].fits(game)
 
 
-def test_vertex_enumeration_work_is_the_number_of_bases():
-    # C(m + n, m) bases per best-response polytope (Avis et al. 2010): 12x12 gives C(24, 12).
+def test_vertex_enumeration_work_is_bases_or_the_upper_bound_on_vertices():
+    # Small games: C(m + n, m) bases per best-response polytope (Avis et al. 2010), 5x5 gives
+    # C(10, 5). Larger ones: McMullen's upper bound on the vertices of a 12-polytope with 24
+    # facets, C(24 - 6, 6) + C(24 - 6 - 1, 5).
     info = gt.methods()["vertex_enumeration"]
-    assert info.work(random_game(12, 12)) == math.comb(24, 12) == 2_704_156
+    assert info.work(random_game(5, 5)) == math.comb(10, 5) == 252
+    assert info.work(random_game(12, 12)) == math.comb(18, 6) + math.comb(17, 5) == 24_752
 
 
 def test_max_work_lowers_or_raises_the_limit():

@@ -4,26 +4,51 @@ Both follow von Stengel, "Equilibrium computation for two-player games in strate
 extensive form" (*Algorithmic Game Theory*, 2007, ch. 3): support enumeration is Algorithm 3.4
 (section 3.3), vertex enumeration pairs the completely labelled vertices of the best-response
 polytopes (section 3.4; Avis, Rosenberg, Savani and von Stengel, Economic Theory 42, 2010).
+
+Vertex enumeration has two engines. Small games (at most :data:`SMALL_BASES` bases per polytope)
+try every basis in one vectorised batch, the code sweeps use. Larger games are first reduced
+(:mod:`.reduce`: strictly dominated strategies removed, duplicate strategies merged) and then
+the vertices of one best-response polytope are found by lexicographic pivoting
+(:mod:`.lexsearch`), at a cost that follows the number of vertices rather than the number of
+bases; the answers are mapped back to the full game with the extreme points the duplicates imply.
 """
 
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import SolverError
 from ..model.game import TIE_TOL, Game
 from .batch import MAX_LABELS, bimatrix_batch
 from .cost import bases
+from .lexsearch import MAX_VARIABLES, TooManyBasesError, bimatrix_equilibria, vertex_bound
 from .polytope import Vertices, bases_count, bimatrix_vertices
-from .registry import register
+from .reduce import Reduced, expand, reduce_bimatrix
+from .registry import MAX_LISTED, register
 from .result import Candidates
 
-__all__ = ["MAX_BASES", "is_degenerate", "support_enumeration", "vertex_enumeration"]
+__all__ = [
+    "MAX_BASES",
+    "MAX_VERTICES",
+    "enumeration_work",
+    "is_degenerate",
+    "support_enumeration",
+    "vertex_bound",
+    "vertex_enumeration",
+]
 
-#: Refuse enumeration beyond this many bases per polytope (about 14x14); use lemke_howson.
+#: Refuse basis-by-basis enumeration (``is_degenerate``) beyond this many bases per polytope.
 MAX_BASES = 3_000_000
+#: Up to this many bases per polytope, vertex enumeration tries every basis in one batch (the
+#: sweep code); beyond it, the game is reduced and its vertices found by lexicographic pivoting.
+SMALL_BASES = 1_000
+#: Refuse vertex enumeration when the upper-bound theorem allows more vertices than this for the
+#: searched polytope (20x20: 40,060,020; random 20x20 games have about 2 million).
+MAX_VERTICES = 50_000_000
 #: Support pairs tried by support enumeration before a game is refused (about 20 s).
 MAX_SUPPORT_PAIRS = 1_000_000
 #: Up to this many bases per polytope, single games go through the batched solver (the same
@@ -49,14 +74,35 @@ def is_degenerate(game: Game) -> bool:
     return P.degenerate or Q.degenerate
 
 
+@lru_cache(maxsize=16)
+def _reduced(game: Game) -> Reduced:
+    return reduce_bimatrix(*game.bimatrix())
+
+
+def enumeration_work(game: Game) -> int:
+    """Work of :func:`vertex_enumeration`: bases tried, or a bound on the vertices visited.
+
+    Small games count their ``C(m + n, m)`` bases; larger ones are reduced first and count the
+    upper-bound-theorem maximum of vertices of the reduced game's smaller polytope.
+    """
+    m, n = game.shape
+    if bases_count(m, n) <= SMALL_BASES:
+        return bases_count(m, n)
+    reduced = _reduced(game)
+    m, n = reduced.A.shape
+    if bases_count(m, n) <= SMALL_BASES:
+        return bases_count(m, n)
+    return vertex_bound(min(m, n), m + n)
+
+
 @register(
     "vertex_enumeration",
     summary="all extreme equilibria of a two-player game, exact on degenerate games",
     two_player_only=True,
     finds="all",
-    work=bases,
-    max_work=MAX_BASES,
-    work_unit="bases per best-response polytope",
+    work=enumeration_work,
+    max_work=MAX_VERTICES,
+    work_unit="bases or vertices (upper bound) of a best-response polytope",
 )
 def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     """Enumerate the extreme equilibria of a bimatrix game from its polytopes' vertices.
@@ -80,12 +126,17 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
 
     Notes
     -----
-    Cost: ``C(m + n, m)`` small linear solves per polytope plus one ``|V_P| x |V_Q|`` label
-    product, so it suits games up to about 10x10; beyond that use ``lemke_howson``.
-    Floating-point arithmetic on normalised payoffs; near-singular bases (a pivot
-    below 1e-11) are treated as singular.
+    Cost: up to :data:`SMALL_BASES` bases per polytope, ``C(m + n, m)`` small linear solves per
+    polytope plus one ``|V_P| x |V_Q|`` label product. Beyond, the reduction (``O(m^2 n)``) and
+    ``O(V d k)`` arithmetic for the ``V`` vertices of the smaller polytope (dimension ``d``):
+    measured here, random 12x12 games in about 0.2 s, 15x15 about 1.5 s, 20x20 about a minute
+    (2 million vertices); refused beyond :data:`MAX_VERTICES` by the upper-bound theorem.
+    Floating-point arithmetic on normalised payoffs with tolerance 1e-9; every equilibrium is
+    re-checked by :func:`gametheory.solve`, exactly where payoffs are decimals.
     """
     m, n = game.shape
+    if bases_count(m, n) > SMALL_BASES:
+        return _reduced_enumeration(game, tol)
     if m + n <= MAX_LABELS and bases_count(m, n) <= BATCH_MAX_BASES:
         A, B = game.bimatrix()
         found = bimatrix_batch(A[None], B[None], tol)
@@ -115,6 +166,76 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
             "equilibria that share a strategy is also an equilibrium"
         )
     return Candidates(profiles, complete=not continuum, warnings=warnings, degenerate=degenerate)
+
+
+def _reduced_enumeration(game: Game, tol: float) -> Candidates:
+    """Reduce the game, enumerate the reduced game, map its equilibria back."""
+    reduced = _reduced(game)
+    m_full, n_full = game.bimatrix()[0].shape
+    m, n = reduced.A.shape
+    details: dict[str, object] = {
+        "reduction": {
+            "shape": [m, n],
+            "dominated": reduced.dominated,
+            "merged_duplicates": reduced.merged,
+        }
+    }
+    warnings: list[str] = []
+    if bases_count(m, n) <= SMALL_BASES:
+        small = vertex_enumeration(Game.from_arrays(reduced.A, reduced.B), tol=tol)
+        pairs = [(p[0], p[1]) for p in small.profiles]
+        degenerate = bool(small.degenerate)
+        searched = True
+    else:
+        if m + n > MAX_VARIABLES:
+            raise SolverError(
+                f"vertex enumeration handles at most {MAX_VARIABLES} strategies in all after "
+                f"reduction; this game has {m + n}"
+            )
+        try:
+            found = bimatrix_equilibria(reduced.A, reduced.B)
+        except TooManyBasesError:
+            raise SolverError(
+                "vertex enumeration met more bases than the upper-bound theorem allows: the "
+                "payoffs are too badly scaled for floating-point pivoting"
+            ) from None
+        pairs = list(zip(*found.strategies, strict=True))
+        degenerate = bool(found.degenerate)
+        searched = found.degenerate is not None
+        details["vertices"] = found.vertices
+    profiles: list[tuple[np.ndarray, np.ndarray]] = []
+    truncated = False
+    for x, y in pairs:
+        more, cut = expand(reduced, x, y, (m_full, n_full), MAX_LISTED + 1 - len(profiles))
+        profiles.extend(more)
+        truncated |= cut
+    if truncated or len(profiles) > MAX_LISTED:
+        warnings.append(
+            f"the duplicate strategies imply more than {MAX_LISTED:,} extreme equilibria; "
+            f"the first {MAX_LISTED:,} are listed"
+        )
+    xs = {tuple(np.round(p[0], 9)) for p in profiles}
+    ys = {tuple(np.round(p[1], 9)) for p in profiles}
+    continuum = len(xs) < len(profiles) or len(ys) < len(profiles)
+    degenerate = degenerate or reduced.merged > 0
+    if degenerate:
+        warnings.append(
+            "the game is degenerate (a strategy has more pure best responses than "
+            "the size of its support)"
+        )
+    if continuum:
+        warnings.append(
+            "the game has infinitely many equilibria: the listed extreme equilibria span "
+            "connected sets (details['components']); every convex combination of extreme "
+            "equilibria that share a strategy is also an equilibrium"
+        )
+    return Candidates(
+        profiles,
+        complete=not continuum and not truncated,
+        warnings=warnings,
+        details=details,
+        degenerate=True if degenerate else (False if searched else None),
+    )
 
 
 def _completely_labelled(P: Vertices, Q: Vertices) -> list[tuple[int, int]]:

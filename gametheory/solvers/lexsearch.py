@@ -1,0 +1,445 @@
+"""Every vertex of a best-response polytope by lexicographic pivoting, and the equilibria on them.
+
+The polytope ``{z >= 0, M z <= 1}`` (``M`` positive, ``k x d``) is written with slack variables
+``s = 1 - M z``; a *basis* is a choice of ``k`` of the ``d + k`` variables, and a vertex is where
+the ``d`` others (the *cobasis*, the vertex's labels) are zero. Perturbing the right-hand side
+lexicographically (``1 + (eps, eps^2, ...)``) makes the polytope simple, so every basis of the
+perturbed polytope has exactly ``d`` neighbours, one per entering variable, found by the
+lexicographic minimum-ratio test, and every vertex of the original polytope is the image of at
+least one such basis. This is the perturbation lrs uses (Avis, "A revised implementation of the
+reverse search vertex enumeration algorithm", 2000; Avis, Rosenberg, Savani and von Stengel,
+"Enumeration of Nash equilibria for two-player games", *Economic Theory* 42, 2010, section 4).
+
+Instead of lrs's reverse search (no memory, one pivot sequence at a time) the graph of bases is
+searched in blocks: every basis of a block is expanded at once with numpy (all ``d`` ratio tests
+of all bases in one array operation), and the bases already seen are kept in a vectorised hash
+set of ``int64`` bit masks. Memory is 16 bytes per basis; time is ``O(V d k)`` arithmetic for
+``V`` bases. When no vertex is degenerate (no basic variable is zero), the plain minimum-ratio
+test has no ties and the lexicographic rule is never consulted; the first degenerate vertex met
+restarts the search with the lexicographic rule on (``careful``).
+
+:func:`bimatrix_equilibria` then follows lrsNash: for each vertex ``x`` of the smaller
+player's polytope, the other player's strategy must lie on the face of the other polytope with
+the complementary labels. For a nondegenerate vertex that face is one point, a small linear
+system solved in batches; only degenerate vertices (more labels than the dimension, or a
+singular system) are matched by label bit masks against every vertex of the other polytope,
+which is then enumerated too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .linalg import solve_small
+from .polytope import normalised
+
+__all__ = [
+    "MAX_VARIABLES",
+    "Enumerated",
+    "KeySet",
+    "bimatrix_equilibria",
+    "polytope_bases",
+    "vertex_bound",
+]
+
+#: Pivot entries at most this are treated as zero (entries of ``M`` are in [1, 2]).
+PIVOT_TOL = 1e-9
+#: Ratios and values within this are ties / zero (the polytopes have vertices of order one).
+ZERO_TOL = 1e-9
+#: Bases expanded together (arrays of ``BLOCK x d x k`` floats).
+BLOCK = 2048
+#: Label bit masks are ``int64``: at most this many labels (``m + n``).
+MAX_VARIABLES = 62
+#: Multiplier of the hash set (Knuth's multiplicative hashing with the golden ratio).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+Bases = tuple[NDArray[np.float64], NDArray[np.int64]]
+
+
+def vertex_bound(dimension: int, facets: int) -> int:
+    """Most vertices a ``dimension``-polytope with ``facets`` facets can have.
+
+    McMullen's upper-bound theorem (1970): the dual of the cyclic polytope attains
+    ``C(N - ceil(d/2), floor(d/2)) + C(N - floor(d/2) - 1, ceil(d/2) - 1)``; it also bounds the
+    bases of the lexicographically perturbed (simple) polytope searched here.
+    """
+    d, N = dimension, facets
+    return math.comb(N - (d + 1) // 2, d // 2) + math.comb(N - d // 2 - 1, (d + 1) // 2 - 1)
+
+
+class DegenerateVertexError(Exception):
+    """Raised in a search without the lexicographic rule when a degenerate vertex appears."""
+
+
+class TooManyBasesError(Exception):
+    """Raised when a search exceeds its limit on bases."""
+
+
+class KeySet:
+    """A set of non-zero ``int64`` keys with vectorised insertion (open addressing).
+
+    Linear probing in a table kept at most half full; :meth:`add` inserts a batch of distinct
+    keys and says which were new, in a few array passes whatever the batch size.
+    """
+
+    def __init__(self, bits: int = 12) -> None:
+        self.bits = bits
+        self.table = np.zeros(1 << bits, dtype=np.int64)
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, keys: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Insert distinct non-zero keys; True for those not already in the set."""
+        if 2 * (self.count + len(keys)) > len(self.table):
+            old = self.table[self.table != 0]
+            while 2 * (self.count + len(keys)) > (1 << self.bits):
+                self.bits += 1
+            self.table = np.zeros(1 << self.bits, dtype=np.int64)
+            self._insert(old)
+        new = self._insert(keys)
+        self.count += int(new.sum())
+        return new
+
+    def _insert(self, keys: NDArray[np.int64]) -> NDArray[np.bool_]:
+        table = self.table
+        mask = len(table) - 1
+        slot = ((keys.view(np.uint64) * _GOLDEN) >> np.uint64(64 - self.bits)).astype(np.int64)
+        new = np.zeros(len(keys), dtype=bool)
+        active = np.arange(len(keys))
+        while active.size:
+            where, wanted = slot[active], keys[active]
+            held = table[where]
+            empty = held == 0
+            table[where[empty]] = wanted[empty]
+            won = empty & (table[where] == wanted)  # two new keys may race for one slot
+            new[active[won]] = True
+            active = active[~((held == wanted) | won)]
+            slot[active] = (slot[active] + 1) & mask
+        return new
+
+
+def polytope_bases(M: NDArray[np.float64], *, careful: bool, max_bases: int) -> Iterator[Bases]:
+    """Every basis of ``{z >= 0, M z <= 1}`` reachable by (lexicographic) pivots from ``z = 0``.
+
+    Parameters
+    ----------
+    M
+        ``(k, d)`` matrix with entries in ``[1, 2]``; variables ``0..d-1`` are ``z``,
+        ``d..d+k-1`` the slacks of the rows.
+    careful
+        Use the lexicographic ratio test (needed on degenerate polytopes). Without it, the first
+        basis with a zero basic variable raises :class:`DegenerateVertexError`.
+    max_bases
+        Raise :class:`TooManyBasesError` once more bases than this have been found.
+
+    Yields
+    ------
+    tuple
+        Blocks ``(beta, basic)``: values ``(F, k)`` of the basic variables and their indices.
+    """
+    k, d = M.shape
+    bit = np.int64(1) << np.arange(d + k, dtype=np.int64)
+    seen = KeySet()
+    seen.add(np.array([bit[d:].sum()], dtype=np.int64))
+    # Dictionary layout D[f, q, i]: coefficient of cobasic variable cob[f, q] in basic row i.
+    pool = [
+        (
+            np.ascontiguousarray(M.T, dtype=np.float64)[None],
+            np.ones((1, k)),
+            (d + np.arange(k))[None],
+            np.arange(d)[None],
+        )
+    ]
+    while pool:
+        D, beta, basic, cob = pool.pop()
+        if len(beta) > BLOCK:
+            pool.append((D[BLOCK:], beta[BLOCK:], basic[BLOCK:], cob[BLOCK:]))
+            D, beta, basic, cob = D[:BLOCK], beta[:BLOCK], basic[:BLOCK], cob[:BLOCK]
+        if not careful and bool((beta <= ZERO_TOL).any()):
+            raise DegenerateVertexError
+        yield beta, basic
+        leave = _leaving_rows(D, beta, basic, cob, careful)
+        key = bit[basic].sum(axis=1)
+        leaving = np.take_along_axis(basic, leave, axis=1)
+        flat = (key[:, None] ^ bit[cob] ^ bit[leaving]).ravel()
+        order = np.argsort(flat)
+        ordered = flat[order]
+        first = np.empty(len(ordered), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        new = seen.add(ordered[first])
+        if len(seen) > max_bases:
+            raise TooManyBasesError
+        if new.any():
+            f, q = np.divmod(order[first][new], d)
+            pool.append(_pivot(D, beta, basic, cob, f, q, leave[f, q]))
+
+
+def _leaving_rows(
+    D: NDArray[np.float64],
+    beta: NDArray[np.float64],
+    basic: NDArray[np.int64],
+    cob: NDArray[np.int64],
+    careful: bool,
+) -> NDArray[np.int64]:
+    """Row leaving the basis for each (basis, entering cobasic position): ``(F, d)``."""
+    ratio = np.full(D.shape, np.inf)
+    np.divide(beta[:, None, :], D, out=ratio, where=D > PIVOT_TOL)
+    leave = ratio.argmin(axis=2)
+    if careful:
+        best = np.take_along_axis(ratio, leave[:, :, None], axis=2)
+        tied = (ratio <= best + ZERO_TOL).sum(axis=2) > 1
+        f, q = np.nonzero(tied)
+        if len(f):
+            leave[f, q] = _lexicographic_rows(
+                D, basic, cob, ratio[f, q] <= best[f, q] + ZERO_TOL, f, q
+            )
+    return np.asarray(leave, dtype=np.int64)
+
+
+def _lexicographic_rows(
+    D: NDArray[np.float64],
+    basic: NDArray[np.int64],
+    cob: NDArray[np.int64],
+    candidates: NDArray[np.bool_],
+    f: NDArray[np.int64],
+    q: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Break ratio ties by the rows of the basis inverse (the perturbation's coefficients)."""
+    _, d, k = D.shape
+    candidates = candidates.copy()
+    column = D[f, q, :]
+    for c in range(k):
+        # Column c of the basis inverse is the dictionary column of slack c (a unit vector
+        # when slack c is basic).
+        position = cob[f] == d + c
+        cobasic = position.any(axis=1)
+        inverse = np.where(
+            cobasic[:, None], D[f, position.argmax(axis=1), :], (basic[f] == d + c) * 1.0
+        )
+        ratio = np.where(candidates, inverse / np.where(candidates, column, 1.0), np.inf)
+        candidates &= ratio <= ratio.min(axis=1)[:, None] + ZERO_TOL
+        if bool((candidates.sum(axis=1) == 1).all()):
+            break
+    return np.asarray(candidates.argmax(axis=1), dtype=np.int64)
+
+
+def _pivot(
+    D: NDArray[np.float64],
+    beta: NDArray[np.float64],
+    basic: NDArray[np.int64],
+    cob: NDArray[np.int64],
+    f: NDArray[np.int64],
+    q: NDArray[np.int64],
+    r: NDArray[np.int64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """New dictionaries: cobasic ``cob[f, q]`` enters, the basic variable of row ``r`` leaves."""
+    e = np.arange(len(f))
+    new_D, new_beta = D[f], beta[f]
+    pivot = new_D[e, q, r]
+    column = new_D[e, q, :] / pivot[:, None]
+    row = new_D[e, :, r].copy()
+    new_D -= row[:, :, None] * column[:, None, :]
+    new_beta -= column * new_beta[e, r][:, None]
+    new_D[e, q, :] = -column
+    new_D[e, :, r] = row / pivot[:, None]
+    new_D[e, q, r] = 1.0 / pivot
+    new_beta[e, r] = beta[f, r] / pivot
+    new_basic, new_cob = basic[f], cob[f]
+    leaving = new_basic[e, r].copy()
+    new_basic[e, r] = new_cob[e, q]
+    new_cob[e, q] = leaving
+    return new_D, new_beta, new_basic, new_cob
+
+
+@dataclass(frozen=True)
+class Enumerated:
+    """Extreme equilibria of a bimatrix game from :func:`bimatrix_equilibria`.
+
+    Attributes
+    ----------
+    strategies
+        ``(E, m)`` and ``(E, n)`` arrays of the row and column strategies.
+    degenerate
+        True if a searched polytope has a degenerate vertex; None if only the nondegenerate
+        polytope was searched (the other was not examined).
+    vertices
+        Distinct vertices of the searched polytope(s), zero vertex excluded.
+    careful
+        Whether the lexicographic rule was needed.
+    """
+
+    strategies: tuple[NDArray[np.float64], NDArray[np.float64]]
+    degenerate: bool | None
+    vertices: int
+    careful: bool
+
+
+def bimatrix_equilibria(A: NDArray[np.float64], B: NDArray[np.float64]) -> Enumerated:
+    """All extreme equilibria of the bimatrix game ``(A, B)`` (lrsNash's pairing).
+
+    The polytope of the player with fewer strategies is searched (it has fewer vertices), and
+    the other player's strategies are solved from each vertex's labels.
+
+    Raises
+    ------
+    TooManyBasesError
+        If a search meets more bases than :func:`vertex_bound` allows (numerical trouble).
+
+    Notes
+    -----
+    Cost: ``O(V d k)`` for the ``V`` bases of the searched polytope (``d`` its dimension, ``k``
+    the other player's strategy count), plus one ``t x t`` solve per vertex; degenerate vertices
+    add a search of the other polytope and a ``(degenerate vertices) x V'`` mask comparison.
+    Floating point throughout, with tolerance 1e-9 on payoffs normalised to [1, 2]; the caller
+    verifies every equilibrium (and :func:`gametheory.solve` does so exactly where payoffs are
+    decimals).
+    """
+    m, n = A.shape
+    if m > n:
+        found = bimatrix_equilibria(B.T, A.T)
+        return Enumerated(
+            (found.strategies[1], found.strategies[0]),
+            found.degenerate,
+            found.vertices,
+            found.careful,
+        )
+    An, Bn = normalised(A), normalised(B)
+    try:
+        return _equilibria(An, Bn, careful=False)
+    except DegenerateVertexError:
+        return _equilibria(An, Bn, careful=True)
+
+
+def _equilibria(An: NDArray[np.float64], Bn: NDArray[np.float64], *, careful: bool) -> Enumerated:
+    m, n = An.shape
+    max_bases = vertex_bound(m, m + n)
+    xs: list[NDArray[np.float64]] = []
+    ys: list[NDArray[np.float64]] = []
+    hard_points: list[NDArray[np.float64]] = []
+    hard_masks: list[NDArray[np.int64]] = []
+    vertex_keys = KeySet()
+    label_bit = np.int64(1) << np.arange(m + n, dtype=np.int64)
+    # P's variables are x (labels 0..m-1) then the column slacks (labels m..m+n-1).
+    for beta, basic in polytope_bases(Bn.T, careful=careful, max_bases=max_bases):
+        values = np.zeros((len(beta), m + n))
+        np.put_along_axis(values, basic, beta, axis=1)
+        zero = values <= ZERO_TOL
+        masks = (zero * label_bit).sum(axis=1)
+        # Several bases of a degenerate vertex share its label set; keep one; drop x = 0.
+        keep = ~zero[:, :m].all(axis=1)
+        if careful:
+            _, first = np.unique(masks, return_index=True)
+            once = np.zeros(len(masks), dtype=bool)
+            once[first] = True
+            keep &= once
+            keep[keep] = vertex_keys.add(masks[keep])
+        else:
+            vertex_keys.count += int(keep.sum())
+        x, zero, masks = values[keep, :m], zero[keep], masks[keep]
+        simple = zero.sum(axis=1) == m
+        x_pairs, y_pairs, unsolved = _partners(An, x[simple], zero[simple])
+        xs.append(x_pairs)
+        ys.append(y_pairs)
+        hard = ~simple
+        hard[np.nonzero(simple)[0][unsolved]] = True
+        if hard.any():
+            hard_points.append(x[hard])
+            hard_masks.append(masks[hard])
+    degenerate: bool | None = True if careful else None
+    if hard_points:
+        x_hard, y_hard, q_degenerate = _match_masks(
+            An, np.concatenate(hard_points), np.concatenate(hard_masks)
+        )
+        xs.append(x_hard)
+        ys.append(y_hard)
+        degenerate = careful or q_degenerate
+    x_all = np.concatenate(xs) if xs else np.zeros((0, m))
+    y_all = np.concatenate(ys) if ys else np.zeros((0, n))
+    return Enumerated(
+        (x_all / x_all.sum(axis=1, keepdims=True), y_all / y_all.sum(axis=1, keepdims=True)),
+        degenerate,
+        len(vertex_keys),
+        careful,
+    )
+
+
+def _partners(
+    An: NDArray[np.float64], x: NDArray[np.float64], zero: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """The column player's vertex completing each nondegenerate row vertex, where one exists.
+
+    A vertex ``x`` with support ``S`` and tight columns ``T`` (``|S| = |T|``) needs ``y`` with
+    ``(A y)_i = 1`` on ``S`` and ``y = 0`` off ``T``: one square system per vertex.
+
+    Returns the matched ``x``, their ``y``, and the indices of vertices whose system is singular
+    (their face of ``Q`` may be more than a point; the caller matches them by labels).
+    """
+    m, n = An.shape
+    support = ~zero[:, :m]
+    tight = zero[:, m:]
+    size = support.sum(axis=1)
+    x_out, y_out, unsolved = [np.zeros((0, m))], [np.zeros((0, n))], [np.zeros(0, np.int64)]
+    for t in np.unique(size).tolist():
+        rows = np.nonzero(size == t)[0]
+        S = np.nonzero(support[rows])[1].reshape(len(rows), t)
+        T = np.nonzero(tight[rows])[1].reshape(len(rows), t)
+        y_free, ok = solve_small(An[S[:, :, None], T[:, None, :]])
+        y = np.zeros((len(rows), n))
+        np.put_along_axis(y, T, y_free, axis=1)
+        feasible = ok & (y_free >= -ZERO_TOL).all(axis=1)
+        feasible &= (y @ An.T <= 1.0 + ZERO_TOL).all(axis=1)
+        x_out.append(x[rows[feasible]])
+        y_out.append(np.clip(y[feasible], 0.0, None))
+        unsolved.append(rows[~ok])
+    return np.concatenate(x_out), np.concatenate(y_out), np.concatenate(unsolved)
+
+
+def _match_masks(
+    An: NDArray[np.float64],
+    x: NDArray[np.float64],
+    x_masks: NDArray[np.int64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], bool]:
+    """Pair row vertices with every column vertex whose labels complete theirs."""
+    m, n = An.shape
+    label_bit = np.int64(1) << np.arange(m + n, dtype=np.int64)
+    points, masks = [], []
+    seen = KeySet()
+    # Q's variables are y (labels m..m+n-1) then the row slacks (labels 0..m-1).
+    variable_label = np.concatenate([label_bit[m:], label_bit[:m]])
+    for beta, basic in polytope_bases(An, careful=True, max_bases=vertex_bound(n, m + n)):
+        values = np.zeros((len(beta), m + n))
+        np.put_along_axis(values, basic, beta, axis=1)
+        zero = values <= ZERO_TOL
+        mask = (zero * variable_label).sum(axis=1)
+        keep = ~zero[:, :n].all(axis=1)
+        _, first = np.unique(mask, return_index=True)
+        once = np.zeros(len(mask), dtype=bool)
+        once[first] = True
+        keep &= once
+        keep[keep] = seen.add(mask[keep])
+        points.append(values[keep, :n])
+        masks.append(mask[keep])
+    y_all = np.concatenate(points)
+    y_masks = np.concatenate(masks)
+    q_degenerate = bool((((y_masks[:, None] >> np.arange(m + n)) & 1).sum(axis=1) > n).any())
+    full = (np.int64(1) << np.int64(m + n)) - 1
+    x_out, y_out = [], []
+    step = max(1, 1_000_000 // max(1, len(y_masks)))
+    for start in range(0, len(x_masks), step):
+        block = x_masks[start : start + step]
+        i, j = np.nonzero((block[:, None] | y_masks[None, :]) == full)
+        x_out.append(x[start + i])
+        y_out.append(y_all[j])
+    return (
+        np.concatenate(x_out) if x_out else np.zeros((0, m)),
+        np.concatenate(y_out) if y_out else np.zeros((0, n)),
+        q_degenerate,
+    )
