@@ -126,3 +126,18 @@ def test_bad_ordinal_file_names_file_and_line(capsys, tmp_path):
     assert code == 2
     line = next(i + 1 for i, t in enumerate(text.splitlines()) if "NNYNQ" in t)
     assert f"bad.toml:{line}" in err and "preferences.MoE.ranking" in err
+
+
+def test_concepts_too_large_are_left_out_with_a_note(capsys, monkeypatch):
+    from gametheory.analysis.ordinal import stability
+
+    monkeypatch.setattr(stability, "_SIM_CHUNK", 0)
+    monkeypatch.setattr(stability, "MAX_COALITION_PAIRS", 10)
+    code, out, _ = run(capsys, ELMIRA, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert "sim" not in data["stability"] and "seq" in data["stability"]
+    assert data["coalitions"] is None
+    assert [note.split(":")[0] for note in data["notes"]] == ["sim left out", "coalitions left out"]
+    code, out, _ = run(capsys, ELMIRA)
+    assert "Note: sim left out" in out

@@ -56,6 +56,7 @@ from .model import GraphModel
 __all__ = [
     "CONCEPTS",
     "MAX_COALITION_DMS",
+    "MAX_COALITION_PAIRS",
     "CoalitionStability",
     "Stability",
     "analyse",
@@ -68,6 +69,9 @@ CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 MAX_COALITION_DMS = 8
 #: Most elements (states x combinations) SIM handles in one chunk.
 _SIM_CHUNK = 4_000_000
+#: Most (state, state) pairs a coalition's reachability table may hold (states x largest group
+#: of states sharing the outsiders' options); about this many bytes are needed.
+MAX_COALITION_PAIRS = 50_000_000
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -352,6 +356,12 @@ def coalition_improvements(model: GraphModel, group: Sequence[int]) -> tuple[Int
     group_id[order] = np.repeat(np.arange(len(starts)), sizes)
     local[order] = np.arange(n) - np.repeat(starts, sizes)
     width = int(sizes.max())
+    if n * width > MAX_COALITION_PAIRS:
+        names = "+".join(model.decision_makers[d] for d in group)
+        raise ScenarioError(
+            f"coalition {names} would need a reachability table of {n:,} x {width:,} states; "
+            f"the limit is {MAX_COALITION_PAIRS:,} pairs. Analyse smaller coalitions"
+        )
     src, dst = _union(model, group, improving=False)
     # Reachability as bit sets over each group's local indices (packed, 64 states a word).
     padded = -(-width // 64) * 64

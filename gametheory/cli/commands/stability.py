@@ -71,7 +71,13 @@ def _numbers(states: Any) -> list[int]:
 
 def report(model: GraphModel) -> dict[str, Any]:
     """The JSON document of ``gametheory stability`` (``docs/json-schema.md``)."""
-    result = analyse(model)
+    notes: list[str] = []
+    try:
+        result = analyse(model)
+    except ScenarioError as exc:  # SIM too large: the other concepts still run
+        result = analyse(model, tuple(c for c in CONCEPTS if c != "sim"))
+        notes.append(f"sim left out: {exc.message}")
+    concepts = tuple(result.stable)
     dms = model.decision_makers
     data: dict[str, Any] = {
         "schema": "gametheory.stability/1",
@@ -92,14 +98,20 @@ def report(model: GraphModel) -> dict[str, Any]:
                 "stable": {dm: _numbers(result.stable_states(concept, dm)) for dm in dms},
                 "equilibria": _numbers(result.equilibria(concept)),
             }
-            for concept in CONCEPTS
+            for concept in concepts
         },
         "coalitions": None,
         "payoffs": None,
         "comparison": None,
+        "notes": notes,
     }
     if len(dms) <= MAX_COALITION_DMS:
-        data["coalitions"] = _coalitions(coalitions(model))
+        try:
+            data["coalitions"] = _coalitions(coalitions(model))
+        except ScenarioError as exc:
+            notes.append(f"coalitions left out: {exc.message}")
+    else:
+        notes.append(f"coalitions left out: more than {MAX_COALITION_DMS} decision makers")
     if model.payoffs is not None:
         data["payoffs"] = {dm: [float(v) for v in model.payoffs[d]] for d, dm in enumerate(dms)}
         data["comparison"] = _comparison(model, result)
@@ -122,7 +134,7 @@ def _coalitions(result: CoalitionStability) -> dict[str, Any]:
 def _comparison(model: GraphModel, result: Stability) -> dict[str, Any]:
     """Pure Nash equilibria of the game against the graph model's equilibria."""
     nash = _pure_nash_states(model)
-    gmcr = {c: set(result.equilibria(c)) for c in CONCEPTS if c != "nash"}
+    gmcr = {c: set(result.equilibria(c)) for c in result.stable if c != "nash"}
     only_sanctions = sorted(set().union(*gmcr.values()) - set(nash))
     entries = []
     for s in only_sanctions:
@@ -136,7 +148,7 @@ def _comparison(model: GraphModel, result: Stability) -> dict[str, Any]:
             {
                 "state": s + 1,
                 "label": model.labels[s],
-                "concepts": [c for c in CONCEPTS if c != "nash" and s in gmcr[c]],
+                "concepts": [c for c in gmcr if s in gmcr[c]],
                 "sanctions_under": concept,
                 "sanctions": reasons,
             }
@@ -193,7 +205,7 @@ def _text(model: GraphModel, data: dict[str, Any]) -> str:
         ]
         lines.append(f"  {dm}: " + " > ".join(groups))
     lines += ["", "Stable states by concept:"]
-    for concept in CONCEPTS:
+    for concept in data["stability"]:
         block = data["stability"][concept]
         lines.append(f"  {NAMES[concept]}")
         for dm in dms:
@@ -207,6 +219,8 @@ def _text(model: GraphModel, data: dict[str, Any]) -> str:
         lines.append(
             f"  coalition SEQ equilibria: {_list(data['coalitions']['cseq']['equilibria'])}"
         )
+    for note in data["notes"]:
+        lines.append(f"Note: {note}")
     comparison = data["comparison"]
     if comparison is not None:
         lines += ["", "Cardinal and ordinal (rankings derived from the payoffs):"]
