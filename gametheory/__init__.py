@@ -47,6 +47,8 @@ if TYPE_CHECKING:
         sustain,
         variable_threat,
     )
+    from .analysis.ordinal import GraphModel
+    from .analysis.ordinal import analyse as stability
     from .analysis.uncertainty import sensitivity, thresholds, uncertainty
     from .io import (
         dumps_nfg,
@@ -95,6 +97,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "sensitivity": (".analysis.uncertainty", "sensitivity"),
     "thresholds": (".analysis.uncertainty", "thresholds"),
     "uncertainty": (".analysis.uncertainty", "uncertainty"),
+    "GraphModel": (".analysis.ordinal", "GraphModel"),
+    "stability": (".analysis.ordinal", "analyse"),
     "Distribution": (".model.distributions", "Distribution"),
     "minmax_payoffs": (".analysis.negotiation", "minmax_payoffs"),
     "nash_vs_spe": (".analysis.negotiation", "nash_vs_spe"),
@@ -163,6 +167,7 @@ __all__ = [
     "Game",
     "GameError",
     "GameTheoryError",
+    "GraphModel",
     "Parameter",
     "Profile",
     "Scenario",
@@ -196,6 +201,7 @@ __all__ = [
     "rubinstein",
     "solve",
     "spe",
+    "stability",
     "sustain",
     "sweep",
     "sensitivity",
