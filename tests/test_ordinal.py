@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gametheory.analysis.ordinal import CONCEPTS, GraphModel, analyse, coalitions
 from gametheory.errors import GameTheoryError, ScenarioError
@@ -388,3 +390,58 @@ def test_model_arrays_are_read_only():
     result = analyse(model)
     with pytest.raises(ValueError):
         result.stable["nash"][0, 0] = True
+
+
+def test_chip_scenario_states_carry_the_games_payoffs():
+    # Each state of the derived model is a pure profile; its payoffs must be the game's payoffs
+    # for the strategies named by its chip settings (the chip form joins options with '+').
+    import gametheory as gt
+
+    from .conftest import PAYOFFS
+
+    scenario = gt.load(PAYOFFS / "london_talks_2025.toml")
+    model = GraphModel.from_scenario(scenario, {"tariff": 0.8})
+    game = scenario.game({"tariff": 0.8})
+    assert model.n_states == 32
+    for s in range(model.n_states):
+        chosen = model.settings(s)
+        actions = [
+            "+".join(chosen[c.name] for c in scenario.chips if c.player == player)
+            for player in scenario.players
+        ]
+        expected = game.payoff(actions)
+        assert [model.payoffs[d, s] for d in range(2)] == [expected[p] for p in game.players]
+    # Higher payoff, higher rank (ties equal).
+    for d in range(2):
+        order = np.argsort(model.payoffs[d], kind="stable")
+        assert np.all(np.diff(model.ranks[d][order]) >= 0)
+
+
+@given(
+    st.lists(st.lists(st.booleans(), min_size=8, max_size=8), min_size=1, max_size=6),
+)
+def test_prioritisation_is_lexicographic(truths):
+    # Fang et al. (2003): weights 2**(K-k) make the score order the lexicographic order of the
+    # statements' truth values. Statements here are explicit lists of the 8 states of 3 options
+    # where they hold, written as disjunctions of full patterns.
+    options = {"p": "A", "q": "B", "r": "B"}
+    probe = GraphModel.build(["A", "B"], options, values={"A": range(8), "B": range(8)})
+    texts = []
+    for truth in truths:
+        terms = [
+            "("
+            + " and ".join(
+                name if probe.settings(s)[name] == "Y" else f"not {name}" for name in options
+            )
+            + ")"
+            for s in range(8)
+            if truth[s]
+        ]
+        texts.append(" or ".join(terms) if terms else "p and not p")
+    model = GraphModel.build(["A", "B"], options, statements={"A": texts, "B": ["q"]})
+    for a in range(8):
+        for b in range(8):
+            key_a = [t[a] for t in truths]
+            key_b = [t[b] for t in truths]
+            assert (model.ranks[0][a] > model.ranks[0][b]) == (key_a > key_b)
+            assert (model.ranks[0][a] == model.ranks[0][b]) == (key_a == key_b)
