@@ -267,3 +267,14 @@ def test_beta_inverse_table_matches_scipy(a: float, b: float) -> None:
     )
     x = Distribution("beta", min=0, max=1, alpha=a, beta=b).ppf(u)
     assert np.abs(x - betaincinv(a, b, u)).max() < 1e-12
+
+
+def test_correlations_in_a_file() -> None:
+    text = TOML.format(a='"pert"') + "[correlations]\na.b = 0.5\n"
+    assert loads_scenario(text).correlations == (("a", "b", 0.5),)
+    with pytest.raises(ScenarioError, match="unknown parameter 'zz'") as info:
+        loads_scenario(TOML.format(a='"pert"') + "[correlations]\na.zz = 0.5\n", source="c.toml")
+    assert info.value.key == "correlations.a.zz" and info.value.line == 14
+    with pytest.raises(ScenarioError, match="expected a table") as info:
+        loads_scenario(TOML.format(a='"pert"') + "[correlations]\na = 0.5\n", source="c.toml")
+    assert info.value.line == 13

@@ -205,3 +205,88 @@ def test_beliefs_move_the_probabilities_on_london() -> None:
     assert math.isclose(sum(o.probability for o in result.outcomes), 1.0)
     assert sum(result.kinds.values()) == 2000
     assert result.baseline_low <= result.baseline_holds <= result.baseline_high
+
+
+# ---------------------------------------------------------------- correlated beliefs
+def normal_line_scenario(rho: float | None) -> Scenario:
+    """Row plays Up iff a > b + 1; a and b standard normal (truncation at +-50 is immaterial)."""
+    normal = {"kind": "normal", "mu": 0, "sd": 1}
+    return Scenario.from_matrices(
+        {"Row": ["Up", "Down"], "Col": ["Left", "Right"]},
+        {"Row": [["a", 0], ["b + 1", 0]], "Col": [[1, 0], [1, 0]]},
+        [
+            Parameter("a", 2, -50, 50, distribution=normal),
+            Parameter("b", 0, -50, 50, distribution=normal),
+        ],
+        correlations={} if rho is None else {("a", "b"): rho},
+    )
+
+
+@pytest.mark.parametrize("rho", [None, 0.5, -0.7])
+def test_correlated_probability_matches_the_closed_form(rho: float | None) -> None:
+    """P(a - b > 1) with (a, b) bivariate normal of correlation r: Phi(-1 / sqrt(2 - 2r)).
+
+    The Gaussian copula gives rank correlation rho with normal correlation r = 2 sin(pi rho / 6)
+    (Kruskal 1958); with normal marginals the draws are exactly that bivariate normal.
+    """
+    r = 0.0 if rho is None else 2 * math.sin(math.pi * rho / 6)
+    exact = 0.5 * (1 + math.erf(-1 / math.sqrt(2 - 2 * r) / math.sqrt(2)))
+    result = uncertainty(normal_line_scenario(rho), 8192, seed=2)
+    up = next(o for o in result.outcomes if o.outcome == UP)
+    assert up.low <= exact <= up.high
+    assert [(a, b) for a, b, _ in result.correlations] == ([] if rho is None else [("a", "b")])
+
+
+def test_rank_correlation_of_the_draws() -> None:
+    from scipy.stats import spearmanr
+
+    from gametheory.analysis.uncertainty._robust import _design
+
+    sc = Scenario.from_matrices(
+        {"Row": ["Up", "Down"], "Col": ["Left", "Right"]},
+        {"Row": [["a", "b"], ["c", 0]], "Col": [[1, 0], [1, 0]]},
+        [
+            Parameter("a", 0.5, 0, 1, distribution="pert"),
+            Parameter("b", 0.5, 0, 1),
+            Parameter("c", 2, 0, 10, distribution={"kind": "lognormal", "sigma": 1}),
+        ],
+        correlations={("a", "b"): 0.6, ("c", "b"): -0.4},
+    )
+    for method in ("random", "lhs", "sobol"):
+        design, _ = _design(sc, 20_000, 1, method, None)
+        v = design.points(0, 20_000)
+        assert spearmanr(v["a"], v["b"])[0] == pytest.approx(0.6, abs=0.02)
+        assert spearmanr(v["b"], v["c"])[0] == pytest.approx(-0.4, abs=0.02)
+        assert v["b"].mean() == pytest.approx(0.5, abs=0.01)  # the marginal stays uniform
+        assert v["a"].mean() == pytest.approx(0.5, abs=0.01)  # PERT(0, 0.5, 1): mean 1/2
+    # a parameter held fixed drops out of the copula; the others keep theirs
+    design, _ = _design(sc, 5000, 1, "random", {"c": 2.0})
+    v = design.points(0, 5000)
+    assert spearmanr(v["a"], v["b"])[0] == pytest.approx(0.6, abs=0.03)
+    first = uncertainty(sc, 1500, seed=3, chunk_size=400).to_dict()
+    assert first == uncertainty(sc, 1500, seed=3, executor="processes", workers=2).to_dict()
+    assert first["correlations"] == [
+        {"between": ["a", "b"], "rank": 0.6},
+        {"between": ["b", "c"], "rank": -0.4},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("correlations", "key", "words"),
+    [
+        ({("a", "z"): 0.5}, "correlations.a.z", "unknown parameter 'z'"),
+        ({("a", "a"): 0.5}, "correlations.a.a", "with itself"),
+        ({("a", "b"): 1.0}, "correlations.a.b", "strictly between -1 and 1"),
+        ([("a", "b", 0.5), ("b", "a", 0.2)], "correlations.b.a", "given twice"),
+        ({("a", "b"): -0.9, ("b", "c"): -0.9, ("a", "c"): -0.9}, "correlations", "cannot hold"),
+    ],
+)
+def test_bad_correlations(correlations: object, key: str, words: str) -> None:
+    with pytest.raises(ScenarioError, match=words) as info:
+        Scenario.from_matrices(
+            {"Row": ["Up", "Down"], "Col": ["Left", "Right"]},
+            {"Row": [["a", "b"], ["c", 0]], "Col": [[1, 0], [1, 0]]},
+            [Parameter(n, 0.5, 0, 1) for n in "abc"],
+            correlations=correlations,
+        )
+    assert info.value.key == key

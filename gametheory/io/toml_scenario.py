@@ -72,6 +72,8 @@ class _ScenarioSpec(_Strict):
     chips: dict[str, _ChipSpec] = Field(default_factory=dict)
     payoffs: dict[str, Any]
     timing: _TimingSpec = Field(default_factory=_TimingSpec)
+    # [correlations] with dotted keys: defence_need.security_cost = 0.5 (rank correlation).
+    correlations: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("parameters", mode="before")
     @classmethod
@@ -173,6 +175,11 @@ def _build(spec: _ScenarioSpec, source: str) -> Scenario:
         "timing": spec.timing.kind,
         "stages": tuple(tuple(stage) for stage in spec.timing.stages),
         "path": source,
+        "correlations": tuple(
+            (first, second, rho)
+            for first, inner in spec.correlations.items()
+            for second, rho in inner.items()
+        ),
     }
     with_actions = [p for p, s in spec.players.items() if s.actions is not None]
     if spec.chips:
@@ -272,6 +279,14 @@ def _find_line(text: str, key: str | None) -> int | None:
     if not parts:
         return None
     lines = text.splitlines()
+    if parts[0] == "correlations" and len(parts) == 3:
+        # A dotted key inside [correlations]: first.second = rho.
+        dotted = re.compile(
+            r"^\s*\"?" + re.escape(parts[1]) + r"\"?\s*\.\s*\"?" + re.escape(parts[2]) + r"\"?\s*="
+        )
+        hits = [i + 1 for i, line in enumerate(lines) if dotted.search(line)]
+        if len(hits) == 1:
+            return hits[0]
     # A table header such as [players.Row] or the key itself, innermost first.
     for depth in range(len(parts), 0, -1):
         name = re.escape(parts[depth - 1])

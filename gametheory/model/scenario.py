@@ -304,6 +304,11 @@ class Scenario:
         For sequential timing, the chip names chosen at each stage, in order.
     description, sources, notes, path
         Documentation and the file it came from (for error messages).
+    correlations
+        Rank (Spearman) correlations between the beliefs of pairs of parameters, as
+        ``(name, name, rho)`` triples or a mapping ``{(name, name): rho}``; drawn through a
+        Gaussian copula by :func:`gametheory.uncertainty`. Each pair at most once, ``rho``
+        strictly between -1 and 1, and together a valid (positive definite) correlation matrix.
     """
 
     title: str
@@ -319,6 +324,7 @@ class Scenario:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     path: str | None = None
+    correlations: tuple[tuple[str, str, float], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
@@ -355,6 +361,52 @@ class Scenario:
                 except GameTheoryError as exc:
                     raise exc.located(key=f"payoffs.{player}") from None
         self._check_work()
+        self._check_correlations()
+
+    def _check_correlations(self) -> None:
+        """Normalise :attr:`correlations` to sorted triples and check them (see the class)."""
+        raw: Any = self.correlations
+        items: list[Any] = (
+            [(*pair, rho) for pair, rho in raw.items()] if isinstance(raw, Mapping) else list(raw)
+        )
+        triples: dict[tuple[str, str], float] = {}
+        for item in items:
+            try:
+                first, second, rho = item
+            except (TypeError, ValueError):
+                raise ScenarioError(
+                    f"a correlation is a pair of parameter names and a number, got {item!r}",
+                    key="correlations",
+                ) from None
+            key = f"correlations.{first}.{second}"
+            for name in (first, second):
+                if name not in self.parameters:
+                    raise ScenarioError(
+                        f"unknown parameter '{name}' (declared parameters: "
+                        f"{', '.join(self.parameters) or 'none'})",
+                        key=key,
+                    )
+            if first == second:
+                raise ScenarioError("a parameter cannot be correlated with itself", key=key)
+            if isinstance(rho, bool) or not isinstance(rho, int | float) or not -1 < rho < 1:
+                raise ScenarioError(
+                    f"a rank correlation is a number strictly between -1 and 1, got {rho!r}",
+                    key=key,
+                )
+            pair = (min(first, second), max(first, second))
+            if pair in triples:
+                raise ScenarioError(
+                    f"the correlation of '{pair[0]}' and '{pair[1]}' is given twice", key=key
+                )
+            triples[pair] = float(rho)
+        normalised = tuple((a, b, rho) for (a, b), rho in sorted(triples.items()))
+        object.__setattr__(self, "correlations", normalised)
+        if normalised and copula_matrix(normalised)[1] is None:
+            raise ScenarioError(
+                "these rank correlations cannot hold together (their normal-scale correlation "
+                "matrix is not positive definite); weaken some of them",
+                key="correlations",
+            )
 
     def _check_work(self) -> None:
         """Refuse chip-form payoffs whose evaluation would exceed :data:`MAX_EVALUATION_WORK`."""
@@ -758,6 +810,35 @@ class Scenario:
 
     def _repr_html_(self) -> str:
         return scenario_html(self)
+
+
+def copula_matrix(
+    correlations: Sequence[tuple[str, str, float]], names: Sequence[str] | None = None
+) -> tuple[tuple[str, ...], NDArray[np.float64] | None]:
+    """The Gaussian copula's Cholesky factor for rank correlations among ``names``.
+
+    A Gaussian copula whose normal variables have correlation ``r = 2 sin(pi rho / 6)`` gives
+    continuous variables the Spearman rank correlation ``rho`` (Pearson 1907; Kruskal 1958,
+    eq. 4.6), whatever their marginal distributions. Returns the parameters involved (those of
+    ``names``, in their order, that appear in a correlation; all by default) and the lower
+    Cholesky factor of their normal correlation matrix, or None if it is not positive definite.
+    """
+    pairs = [(a, b, rho) for a, b, rho in correlations]
+    if names is None:
+        names = sorted({n for a, b, _ in pairs for n in (a, b)})
+    involved = tuple(n for n in names if any(n in (a, b) for a, b, _ in pairs))
+    pairs = [(a, b, rho) for a, b, rho in pairs if a in involved and b in involved]
+    index = {name: k for k, name in enumerate(involved)}
+    matrix = np.eye(len(involved))
+    for a, b, rho in pairs:
+        matrix[index[a], index[b]] = matrix[index[b], index[a]] = 2 * math.sin(math.pi * rho / 6)
+    try:
+        factor = np.asarray(np.linalg.cholesky(matrix), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return involved, None
+    if len(involved) and np.diag(factor).min() < 1e-6:
+        return involved, None  # numerically singular: the draws would be degenerate
+    return involved, factor
 
 
 def _count(log10: float) -> str:

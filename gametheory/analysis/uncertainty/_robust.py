@@ -63,7 +63,7 @@ from numpy.typing import NDArray
 from ...errors import ScenarioError
 from ...model.distributions import Distribution
 from ...model.game import DEFAULT_TOL
-from ...model.scenario import Scenario
+from ...model.scenario import Scenario, copula_matrix
 from ...solvers.batch import MAX_LABELS
 from ...solvers.enumeration import BATCH_MAX_BASES
 from ...solvers.polytope import bases_count
@@ -190,6 +190,8 @@ class Uncertainty:
         Caveats in plain words (a continuum not detected, pure equilibria only, Sobol' size).
     distributions
         The belief of each parameter that varies, as :class:`Distribution` objects.
+    correlations
+        The rank correlations drawn (those between parameters that vary).
     """
 
     title: str
@@ -212,6 +214,7 @@ class Uncertainty:
     out: str | None = None
     notes: tuple[str, ...] = field(default=())
     distributions: Mapping[str, Distribution] = field(default_factory=dict)
+    correlations: tuple[tuple[str, str, float], ...] = ()
 
     def share(self, kind: str) -> float:
         """Share of the points whose equilibria are of ``kind`` (see :data:`KINDS`)."""
@@ -234,6 +237,7 @@ class Uncertainty:
             "method": self.method,
             "beliefs": dict(self.beliefs),
             "distributions": {name: d.to_dict() for name, d in self.distributions.items()},
+            "correlations": [{"between": [a, b], "rank": rho} for a, b, rho in self.correlations],
             "fixed": dict(self.fixed),
             "baseline": dict(self.baseline),
             "baseline_outcome": self.baseline_outcome,
@@ -317,13 +321,30 @@ class _BeliefDesign(Design):
     """
 
     beliefs: tuple[Distribution, ...] = ()
+    #: Columns drawn through the Gaussian copula, and the Cholesky factor of their normal
+    #: correlation matrix (see :func:`gametheory.model.scenario.copula_matrix`).
+    copula_columns: tuple[int, ...] = ()
+    copula: tuple[tuple[float, ...], ...] = ()
 
     def uniforms(self, start: int, stop: int) -> NDArray[np.float64]:
-        """The uniform numbers of points ``start .. stop - 1``, one column per parameter."""
+        """The uniform numbers of points ``start .. stop - 1``, one column per parameter.
+
+        Correlated columns are made dependent through the Gaussian copula: ``Phi(L Phi^-1(u))``
+        with ``L`` the Cholesky factor; the others are left as drawn.
+        """
         stop = min(stop, self.size)
         if self.kind == "sobol":
-            return _sobol(self.seed or 0, len(self.names), start, stop)
-        return Design._sample(self, start, stop)
+            u = _sobol(self.seed or 0, len(self.names), start, stop)
+        else:
+            u = Design._sample(self, start, stop)
+        if self.copula_columns:
+            from scipy.special import ndtr, ndtri
+
+            columns = list(self.copula_columns)
+            tiny = np.finfo(np.float64).tiny
+            z = ndtri(np.clip(u[:, columns], tiny, 1 - np.finfo(np.float64).eps / 2))
+            u[:, columns] = ndtr(z @ np.asarray(self.copula).T)
+        return u
 
     def points(self, start: int, stop: int) -> dict[str, NDArray[np.float64]]:
         stop = min(stop, self.size)
@@ -537,6 +558,8 @@ def _design(
             f"{MAX_LHS_BYTES // 2**20} MiB; use method 'random' or 'sobol', or fewer points"
         )
     kind = "uniform" if method == "random" else method
+    involved, factor = copula_matrix(scenario.correlations, names)
+    assert factor is not None  # the scenario checked the whole matrix; a part of it is valid
     design = _BeliefDesign(
         kind,
         tuple(names),
@@ -545,6 +568,8 @@ def _design(
         seed=int(seed),  # type: ignore[call-overload]
         fixed=held,
         beliefs=tuple(beliefs),
+        copula_columns=tuple(names.index(name) for name in involved),
+        copula=tuple(tuple(float(x) for x in row) for row in factor),
     )
     return design, baseline
 
@@ -717,4 +742,9 @@ def _result(
         out=out,
         notes=tuple(notes),
         distributions=dict(zip(design.names, design.beliefs, strict=True)),
+        correlations=tuple(
+            (a, b, rho)
+            for a, b, rho in scenario.correlations
+            if a in design.names and b in design.names
+        ),
     )
