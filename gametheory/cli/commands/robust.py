@@ -109,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
     print("Beliefs:")
     for name, words in result.beliefs.items():
         print(f"  {name}: {words}")
+    for first, second, rho in result.correlations:
+        print(f"  rank correlation of {first} and {second}: {format_number(rho, 3)}")
     if result.fixed:
         held = ", ".join(f"{k}={format_number(v, 6)}" for k, v in result.fixed.items())
         print(f"Held fixed: {held}")
