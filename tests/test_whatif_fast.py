@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import gametheory as gt
-from gametheory.analysis.negotiation.whatif import parameter_change
+from gametheory.analysis.negotiation.whatif import WhatIfError, parameter_change, prediction_change
 from gametheory.model.scenario import Parameter, Scenario
 
 from .conftest import ROOT
@@ -157,3 +157,39 @@ def test_a_nonlinear_target_not_found_is_a_search_result() -> None:
     assert not result.found and not result.exact and result.impossible is None
     assert "not a proof" in result.sentence()
     assert result.closest == pytest.approx(100 - 200, abs=1e-6)  # at a = b = 10
+
+
+# ------------------------------------------------------------ where the prediction changes
+def test_prediction_change_of_a_linear_game_is_the_closed_form() -> None:
+    """(Up, Left) with a = 8, b = 4: Row plays Up iff a > b + 1 and Col always plays Left, so
+    the prediction changes where b + 1 - a >= m: in range units (both ranges 10) the nearest such
+    point moves a down and b up by (a - b - 1 + m) / 2 each, a distance (3 + m) / (10 sqrt 2)."""
+    m = 1e-6
+    result = prediction_change(_linear_game(a=8.0, b=4.0), margin=m)
+    assert result.found and result.exact and result.all_exact
+    assert result.prediction == "Row: Up / Col: Left"
+    assert result.outcome == "Row: Down / Col: Left"
+    assert result.values["a"] == pytest.approx(8 - (3 + m) / 2, abs=1e-9)
+    assert result.values["b"] == pytest.approx(4 + (3 + m) / 2, abs=1e-9)
+    assert result.distance == pytest.approx((3 + m) / (10 * math.sqrt(2)), abs=1e-9)
+    assert "nearest such change" in result.sentence()
+
+
+def test_london_prediction_changes_where_lifting_stops_paying() -> None:
+    """At London's baseline the US lifts its other controls because reciprocity_value (3)
+    exceeds controls_leverage (2) while China expedites (scenario formula). Closing the gap of 1
+    (plus the margin) by moving both, each by half (ranges 20): distance (1 + m) / (20 sqrt 2),
+    and the US keeps its controls beyond. No other change is nearer: the result is that point."""
+    m = 1e-6
+    result = prediction_change(gt.load(LONDON), margin=m)
+    assert result.found and result.exact and result.how == "deviation"
+    assert result.distance == pytest.approx((1 + m) / (20 * math.sqrt(2)), rel=1e-6)
+    assert set(result.changed()) == {"controls_leverage", "reciprocity_value"}
+    assert result.outcome == "US: maintain+extend+keep / China: withhold+expedite"
+
+
+def test_prediction_change_needs_a_single_pure_prediction() -> None:
+    with pytest.raises(WhatIfError, match="3 equilibria"):
+        prediction_change(gt.load(ROOT / "payoffs" / "chicken.toml"))
+    with pytest.raises(WhatIfError, match="no parameter"):
+        prediction_change(gt.load(ROOT / "payoffs" / "prisoners_dilemma.toml"))

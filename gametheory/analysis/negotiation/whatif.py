@@ -24,7 +24,7 @@ keeps AI-chip controls"):
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,14 @@ from ...errors import GameTheoryError, WhatIfError
 from ...model.game import Game
 from ...model.scenario import Scenario
 
-__all__ = ["ParameterChange", "PayoffChange", "parameter_change", "payoff_change"]
+__all__ = [
+    "ParameterChange",
+    "PayoffChange",
+    "PredictionChange",
+    "parameter_change",
+    "payoff_change",
+    "prediction_change",
+]
 
 
 def _kind(margin: float) -> str:
@@ -429,7 +436,7 @@ class _Linear:
 
 
 def _linear_models(
-    losses: _Losses,
+    losses: Conditions,
     x0: NDArray[np.float64],
     low: NDArray[np.float64],
     high: NDArray[np.float64],
@@ -447,39 +454,6 @@ def _linear_models(
     scale = np.maximum(np.abs(values).max(axis=0), 1.0)
     linear = (np.abs(values[n + 1 :] - predicted) <= LINEAR_TOL * scale).all(axis=0)
     return _Linear(at_base, slopes, linear)
-
-
-def _range_proof(
-    model: _Linear,
-    x0: NDArray[np.float64],
-    low: NDArray[np.float64],
-    high: NDArray[np.float64],
-    margin: float,
-    describe: Sequence[tuple[str, str]],
-) -> str | None:
-    """Why no point qualifies, from one linear loss whose maximum over the box falls short."""
-    reach = np.maximum(model.slopes * (low - x0), model.slopes * (high - x0)).sum(axis=1)
-    best = model.at_base + reach
-    scale = np.maximum(np.abs(model.at_base), 1.0)
-    short = model.linear & (best < margin - 1e-9 * scale)
-    if not short.any():
-        return None
-    d = int(np.argmin(np.where(short, best, np.inf)))
-    top = float(best[d])
-    player, action = describe[d]
-    if top < 0:
-        said = f"{player} gains at least {format_number(-top)} by switching to {action}"
-    elif format_number(top) == "0":
-        said = f"{player} never loses by switching to {action}"
-    else:
-        said = (
-            f"{player} loses at most {format_number(top)} by switching to {action}, less "
-            f"than the {format_number(margin)} required,"
-        )
-    return (
-        f"{said} anywhere in the declared ranges (that payoff difference is linear in the "
-        "parameters, so its extremes are at the ends of the ranges)"
-    )
 
 
 def _nearest_on_polyhedron(
@@ -648,8 +622,6 @@ def _parameter_change(
     sample: int,
     maxiter: int,
 ) -> ParameterChange:
-    from scipy.optimize import minimize
-
     if not np.isfinite(margin) or margin < 0:
         raise WhatIfError(f"margin must be a non-negative number, got {margin}")
     if scenario.timing != "simultaneous":
@@ -661,158 +633,278 @@ def _parameter_change(
     game0 = scenario.game(base)
     index = _target_index(game0, target)
     labels = tuple(game0.actions[p][i] for p, i in enumerate(index))
-    names = (
-        list(dict.fromkeys(vary))
-        if vary is not None
-        else [n for n, p in scenario.parameters.items() if p.min is not None and p.max is not None]
-    )
-    for name in names:
-        prm = scenario.parameters.get(name)
-        if prm is None:
-            raise WhatIfError(f"unknown parameter '{name}'")
-        if prm.min is None or prm.max is None:
-            raise WhatIfError(f"parameter '{name}' has no declared range to search")
-    names = [n for n in names if scenario.parameters[n].max > scenario.parameters[n].min]  # type: ignore[operator]
+    box = _Box.of(scenario, base, vary)
     deviations = _deviations(game0, index)
     if not deviations:
         raise WhatIfError("every player has a single action: nothing can deviate")
-    low = np.array([scenario.parameters[n].min for n in names], dtype=float)
-    high = np.array([scenario.parameters[n].max for n in names], dtype=float)
-    span = high - low
-    x0 = np.array([base[n] for n in names], dtype=float)
-    losses = _Losses(scenario, base, names, index, deviations)
+    losses = _Losses(scenario, base, box.names, index, deviations)
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-    def result(
-        point: NDArray[np.float64] | None,
-        *,
-        searches: int = 0,
-        closest: float | None = None,
-        exact: bool = False,
-        impossible: str | None = None,
-    ) -> ParameterChange:
-        values = None
-        distance = achieved = None
-        if point is not None:
-            values = dict(base)
-            values.update({n: float(v) for n, v in zip(names, point, strict=True)})
-            distance = float(np.linalg.norm((point - x0) / span)) if names else 0.0
-            achieved = float(losses(point)[0].min())
-        return ParameterChange(
-            labels,
-            point is not None,
-            base,
-            values,
-            distance,
-            achieved,
-            searches,
-            float(margin),
-            scenario.players,
-            losses.evaluated,
-            closest if closest is None or np.isfinite(closest) else None,
-            exact,
-            impossible,
-        )
-
-    def qualifies(point: NDArray[np.float64]) -> bool:
-        """Re-checked on the compiled payoffs rather than trusting the optimiser."""
-        return bool(losses(point)[0].min() >= margin - 1e-9)
-
-    at_base = losses(x0)[0] if names else losses(np.zeros((1, 0)))[0]
-    if at_base.min() >= margin:
-        return result(x0)
-    if not names:
-        return result(None, closest=float(at_base.min()))
-
-    # 1-3. Linear differences: proofs of impossibility, and the exact answer when all are.
-    model = _linear_models(losses, x0, low, high, generator)
-    said = [(game0.players[p], game0.actions[p][dev[p]]) for p, dev in deviations]
-    proof = _range_proof(model, x0, low, high, margin, said)
-    if proof is not None:
-        return result(None, closest=float(at_base.min()), exact=True, impossible=proof)
-    if model.linear.all():
-        point = _nearest_on_polyhedron(model, x0, low, high, span, margin)
-        if point is None:
-            return result(
-                None,
-                closest=float(at_base.min()),
-                exact=True,
-                impossible=(
-                    "the conditions, each linear in the parameters, cannot all hold at once "
-                    "(a linear program over the declared ranges has no solution)"
-                ),
+    problem = _Problem(losses, box, margin)
+    problem.analyse(generator, sample, starts)
+    if not problem.exact:
+        problem.search(maxiter)
+    impossible = None
+    if problem.proof is not None:
+        d, top = problem.proof
+        impossible = (
+            _linear_proof(
+                game0.players[deviations[d][0]],
+                game0.actions[deviations[d][0]][deviations[d][1][deviations[d][0]]],
+                top,
+                margin,
             )
-        if qualifies(point):
-            return result(point, exact=True)
-
-    # 4. Non-linear: sampled starts and local searches.
-    points = _samples(x0, low, high, max(sample, 0), generator)
-    worst = losses(points).min(axis=1) if len(points) else np.zeros(0)
-    closest = max(float(at_base.min()), float(worst.max(initial=-np.inf)))
-    feasible = points[worst >= margin]
-    order = np.argsort(np.linalg.norm((feasible - x0) / span, axis=1))
-    pulled = [_pull(losses, x0, p, margin) for p in feasible[order[: max(starts, 1)]]]
-    local = _local_gradient(losses, x0, span)
-    linearised = _nearest_on_polyhedron(
-        _Linear(at_base, local, np.ones(len(at_base), dtype=bool)), x0, low, high, span, margin
-    )
-    starts_list: list[NDArray[np.float64]] = [p for p in pulled]
-    if linearised is not None:
-        starts_list.insert(min(1, len(starts_list)), linearised)
-    if not len(feasible):
-        starts_list += [points[k] for k in np.argsort(-worst)[:2]]
-    starts_list.insert(min(2, len(starts_list)), x0)
-    starts_list = starts_list[: max(starts, 1)]
-
-    best: NDArray[np.float64] | None = None
-    best_distance = np.inf
-
-    def consider(point: NDArray[np.float64]) -> None:
-        nonlocal best, best_distance
-        if qualifies(point):
-            distance = float(np.linalg.norm((point - x0) / span))
-            if distance < best_distance:
-                best, best_distance = point, distance
-
-    def jacobian(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return _local_gradient(losses, x, span)
-
-    for point in feasible[order[:1]]:
-        consider(point)
-    for start in starts_list:
-        consider(start)
-        res = minimize(
-            lambda x: float(np.sum(((x - x0) / span) ** 2)),
-            start,
-            jac=lambda x: 2 * (x - x0) / span**2,
-            bounds=list(zip(low, high, strict=True)),
-            constraints=[{"type": "ineq", "fun": lambda x: losses(x)[0] - margin, "jac": jacobian}],
-            method="SLSQP",
-            options={"maxiter": maxiter, "ftol": 1e-12},
+            if d >= 0
+            else (
+                "the conditions, each linear in the parameters, cannot all hold at once "
+                "(a linear program over the declared ranges has no solution)"
+            )
         )
-        end = np.clip(res.x, low, high)
-        closest = max(closest, float(losses(end)[0].min()))
-        consider(end)
-    return result(best, searches=len(starts_list), closest=None if best is not None else closest)
+    point = problem.point
+    values = distance = achieved = None
+    if point is not None:
+        values = dict(base)
+        values.update({n: float(v) for n, v in zip(box.names, point, strict=True)})
+        distance = box.distance(point)
+        achieved = float(losses(point)[0].min())
+    return ParameterChange(
+        labels,
+        point is not None,
+        base,
+        values,
+        distance,
+        achieved,
+        problem.searches,
+        float(margin),
+        scenario.players,
+        losses.evaluated,
+        None if point is not None or not np.isfinite(problem.closest) else problem.closest,
+        problem.exact,
+        impossible,
+    )
+
+
+def _linear_proof(player: str, action: str, top: float, margin: float) -> str:
+    """Why a linear condition that falls short everywhere makes the target impossible."""
+    if top < 0:
+        said = f"{player} gains at least {format_number(-top)} by switching to {action}"
+    elif format_number(top) == "0":
+        said = f"{player} never loses by switching to {action}"
+    else:
+        said = (
+            f"{player} loses at most {format_number(top)} by switching to {action}, less "
+            f"than the {format_number(margin)} required,"
+        )
+    return (
+        f"{said} anywhere in the declared ranges (that payoff difference is linear in the "
+        "parameters, so its extremes are at the ends of the ranges)"
+    )
+
+
+@dataclass(frozen=True)
+class _Box:
+    """The varied parameters: names, ranges, the base point, distances in range units."""
+
+    names: tuple[str, ...]
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+    x0: NDArray[np.float64]
+
+    @property
+    def span(self) -> NDArray[np.float64]:
+        span: NDArray[np.float64] = self.high - self.low
+        return span
+
+    def distance(self, point: NDArray[np.float64]) -> float:
+        return float(np.linalg.norm((point - self.x0) / self.span)) if len(self.names) else 0.0
+
+    @classmethod
+    def of(cls, scenario: Scenario, base: Mapping[str, float], vary: Sequence[str] | None) -> _Box:
+        """Parameters allowed to move: ``vary``, or all with a finite range; fixed ranges out."""
+        names = (
+            list(dict.fromkeys(vary))
+            if vary is not None
+            else [
+                n for n, p in scenario.parameters.items() if p.min is not None and p.max is not None
+            ]
+        )
+        for name in names:
+            prm = scenario.parameters.get(name)
+            if prm is None:
+                raise WhatIfError(f"unknown parameter '{name}'")
+            if prm.min is None or prm.max is None:
+                raise WhatIfError(f"parameter '{name}' has no declared range to search")
+        names = [
+            n
+            for n in names
+            if scenario.parameters[n].max > scenario.parameters[n].min  # type: ignore[operator]
+        ]
+        return cls(
+            tuple(names),
+            np.array([scenario.parameters[n].min for n in names], dtype=float),
+            np.array([scenario.parameters[n].max for n in names], dtype=float),
+            np.array([base[n] for n in names], dtype=float),
+        )
+
+
+Conditions = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+class _Problem:
+    """The nearest point of the box where every column of ``conditions(X)`` is >= ``margin``.
+
+    :meth:`analyse` does the cheap part: the base point, linear models and their proofs, the
+    exact answer when every condition is linear, else a batched sample, the nearest qualifying
+    sampled point pulled towards the base (an upper bound, ``estimate``) and the starts of the
+    local searches. :meth:`search` runs them (SLSQP). Every point kept has been re-checked on
+    the conditions themselves.
+    """
+
+    def __init__(self, conditions: Conditions, box: _Box, margin: float) -> None:
+        self.conditions = conditions
+        self.box = box
+        self.margin = margin
+        self.point: NDArray[np.float64] | None = None
+        self.distance = np.inf
+        self.exact = False
+        self.proof: tuple[int, float] | None = None  # (condition, its maximum); -1: an LP
+        self.closest = -np.inf
+        self.starts: list[NDArray[np.float64]] = []
+        self.searches = 0
+
+    @property
+    def estimate(self) -> float:
+        """The distance of the best point found so far (``inf`` if none)."""
+        return self.distance
+
+    def consider(self, point: NDArray[np.float64]) -> None:
+        point = self._snap(point)
+        worst = float(self.conditions(point)[0].min())
+        self.closest = max(self.closest, worst)
+        if worst >= self.margin - 1e-9:
+            distance = self.box.distance(point)
+            if distance < self.distance:
+                self.point, self.distance = point, distance
+
+    def _snap(self, point: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Moves below 1e-6 of a range (optimiser noise) put back to the base, if it still holds."""
+        box = self.box
+        tiny = np.abs(point - box.x0) < 1e-6 * box.span
+        if not tiny.any() or tiny.all():
+            return point
+        snapped: NDArray[np.float64] = np.where(tiny, box.x0, point)
+        if self.conditions(snapped)[0].min() >= self.margin - 1e-9:
+            return snapped
+        return point
+
+    def analyse(self, generator: np.random.Generator, sample: int, starts: int) -> None:
+        box, margin = self.box, self.margin
+        x0 = box.x0
+        self.consider(x0)
+        if self.point is not None or not len(box.names):
+            self.exact = self.point is not None
+            return
+        at_base = self.conditions(x0)[0]
+        model = _linear_models(self.conditions, x0, box.low, box.high, generator)
+        short = _short(model, x0, box.low, box.high, margin)
+        if short is not None:
+            self.proof, self.exact = short, True
+            return
+        if model.linear.all():
+            point = _nearest_on_polyhedron(model, x0, box.low, box.high, box.span, margin)
+            if point is None:
+                self.proof, self.exact = (-1, float("nan")), True
+                return
+            self.consider(point)
+            if np.isfinite(self.distance):
+                self.exact = True
+                return
+        points = _samples(x0, box.low, box.high, max(sample, 0), generator)
+        worst = self.conditions(points).min(axis=1) if len(points) else np.zeros(0)
+        self.closest = max(self.closest, float(worst.max(initial=-np.inf)))
+        feasible = points[worst >= margin]
+        order = np.argsort(np.linalg.norm((feasible - x0) / box.span, axis=1))
+        pulled = [_pull(self.conditions, x0, p, margin) for p in feasible[order[: max(starts, 1)]]]
+        for point in pulled[:1]:
+            self.consider(point)
+        local = _local_gradient(self.conditions, x0, box.span)
+        linearised = _nearest_on_polyhedron(
+            _Linear(at_base, local, np.ones(len(at_base), dtype=bool)),
+            x0,
+            box.low,
+            box.high,
+            box.span,
+            margin,
+        )
+        chosen: list[NDArray[np.float64]] = list(pulled)
+        if linearised is not None:
+            self.consider(linearised)
+            chosen.insert(min(1, len(chosen)), linearised)
+        if not len(feasible):
+            chosen += [points[k] for k in np.argsort(-worst)[:2]]
+        chosen.insert(min(2, len(chosen)), x0)
+        self.starts = chosen[: max(starts, 1)]
+
+    def search(self, maxiter: int) -> None:
+        from scipy.optimize import minimize
+
+        box, margin, conditions = self.box, self.margin, self.conditions
+        x0, span = box.x0, box.span
+
+        def jacobian(x: NDArray[np.float64]) -> NDArray[np.float64]:
+            return _local_gradient(conditions, x, span)
+
+        for start in self.starts:
+            self.searches += 1
+            res = minimize(
+                lambda x: float(np.sum(((x - x0) / span) ** 2)),
+                start,
+                jac=lambda x: 2 * (x - x0) / span**2,
+                bounds=list(zip(box.low, box.high, strict=True)),
+                constraints=[
+                    {"type": "ineq", "fun": lambda x: conditions(x)[0] - margin, "jac": jacobian}
+                ],
+                method="SLSQP",
+                options={"maxiter": maxiter, "ftol": 1e-12},
+            )
+            self.consider(np.clip(res.x, box.low, box.high))
+        self.starts = []
+
+
+def _short(
+    model: _Linear,
+    x0: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    margin: float,
+) -> tuple[int, float] | None:
+    """A linear condition whose maximum over the box falls short of ``margin``: (index, max)."""
+    reach = np.maximum(model.slopes * (low - x0), model.slopes * (high - x0)).sum(axis=1)
+    best = model.at_base + reach
+    scale = np.maximum(np.abs(model.at_base), 1.0)
+    short = model.linear & (best < margin - 1e-9 * scale)
+    if not short.any():
+        return None
+    d = int(np.argmin(np.where(short, best, np.inf)))
+    return d, float(best[d])
 
 
 def _local_gradient(
-    losses: _Losses, x: NDArray[np.float64], span: NDArray[np.float64]
+    conditions: Conditions, x: NDArray[np.float64], span: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Forward differences of the losses at ``x``, all coordinates in one batch: ``(D, n)``."""
+    """Forward differences of the conditions at ``x``, all coordinates in one batch: ``(C, n)``."""
     h = 1e-7 * span
-    values = losses(np.vstack([x, x + np.diag(h)]))
+    values = conditions(np.vstack([x, x + np.diag(h)]))
     slopes: NDArray[np.float64] = ((values[1:] - values[0]) / h[:, None]).T
     return slopes
 
 
 def _pull(
-    losses: _Losses, x0: NDArray[np.float64], point: NDArray[np.float64], margin: float
+    conditions: Conditions, x0: NDArray[np.float64], point: NDArray[np.float64], margin: float
 ) -> NDArray[np.float64]:
     """The qualifying point nearest the base on a grid of the segment from the base to ``point``."""
     t = np.linspace(0.0, 1.0, SEGMENT_POINTS + 1)[1:]
     line = x0 + t[:, None] * (point - x0)
-    ok = losses(line).min(axis=1) >= margin
+    ok = conditions(line).min(axis=1) >= margin
     first: NDArray[np.float64] = line[int(np.argmax(ok))] if ok.any() else point
     return first
 
@@ -895,3 +987,240 @@ def calibrate(
         "sample": sample,
         "seed": seed,
     }
+
+
+@dataclass(frozen=True)
+class PredictionChange:
+    """The nearest point of the parameter space where the predicted outcome changes.
+
+    Attributes
+    ----------
+    prediction
+        The predicted outcome at the base point (a single pure equilibrium), as a label.
+    found
+        Whether a point was found (and verified by solving the game there) with another outcome.
+    baseline, values
+        Parameter values at the base point and at the point found.
+    distance
+        Euclidean distance in units of each parameter's declared range.
+    outcome
+        The outcome at the point found: its equilibria, joined by ``" | "``.
+    how
+        ``"deviation"`` (a unilateral deviation from the prediction starts to pay) or
+        ``"entry"`` (another pure profile becomes an equilibrium too).
+    exact
+        Whether that candidate was solved exactly (its conditions are linear in the parameters).
+        The nearest change overall is exact only if every candidate was (``all_exact``).
+    all_exact
+        Every candidate was solved exactly or proved impossible: the distance is then the
+        nearest change through pure equilibria, not a search result.
+    candidates
+        Number of candidate changes examined (deviations plus other pure profiles).
+    """
+
+    prediction: str
+    found: bool
+    baseline: Mapping[str, float]
+    values: Mapping[str, float] | None
+    distance: float | None
+    outcome: str | None
+    how: str | None
+    exact: bool
+    all_exact: bool
+    candidates: int
+    margin: float
+
+    def changed(self) -> dict[str, tuple[float, float]]:
+        """Parameters that moved: ``{name: (before, after)}``."""
+        if self.values is None:
+            return {}
+        return {
+            name: (self.baseline[name], value)
+            for name, value in self.values.items()
+            if abs(value - self.baseline[name]) > 1e-9 * max(1.0, abs(self.baseline[name]))
+        }
+
+    def sentence(self) -> str:
+        """A readable summary."""
+        if not self.found:
+            if self.all_exact:
+                return (
+                    f"No parameter values within the declared ranges change the prediction "
+                    f"({self.prediction}) through pure equilibria: every way it could change is "
+                    "linear in the parameters and out of reach."
+                )
+            return (
+                f"No change of the prediction ({self.prediction}) was found within the declared "
+                "ranges; this is a search result, not a proof."
+            )
+        moved = self.changed()
+        parts = [f"{name} moves {_change(a, b)}" for name, (a, b) in moved.items()]
+        share = format_number(100 * (self.distance or 0.0), 2)
+        how = (
+            "a side starts to gain by changing its own choice"
+            if self.how == "deviation"
+            else "another outcome becomes an equilibrium"
+        )
+        certainty = (
+            "the nearest such change through pure equilibria"
+            if self.all_exact
+            else "the nearest change found (a search: a nearer one may exist)"
+        )
+        return (
+            f"Moving parameters together, the prediction ({self.prediction}) changes if "
+            + ", ".join(parts)
+            + f" ({share} % of the declared ranges in all, {certainty}): {how}, and just past "
+            f"that tie the outcome becomes {self.outcome}."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data."""
+        return {
+            "prediction": self.prediction,
+            "found": self.found,
+            "baseline": dict(self.baseline),
+            "values": dict(self.values) if self.values is not None else None,
+            "changed": {k: {"from": a, "to": b} for k, (a, b) in self.changed().items()},
+            "distance": self.distance,
+            "outcome": self.outcome,
+            "how": self.how,
+            "exact": self.exact,
+            "all_exact": self.all_exact,
+            "candidates": self.candidates,
+            "margin": self.margin,
+            "sentence": self.sentence(),
+        }
+
+
+#: Non-linear candidates whose local searches are run (those with the nearest sampled points).
+SEARCHED_CANDIDATES = 3
+
+
+def prediction_change(
+    scenario: Scenario,
+    *,
+    values: Mapping[str, float] | None = None,
+    vary: Sequence[str] | None = None,
+    margin: float = 1e-6,
+    rng: np.random.Generator | int | None = 0,
+    sample: int = 1024,
+    starts: int = 2,
+    maxiter: int = 200,
+) -> PredictionChange:
+    """The nearest point (in units of each parameter's range) where the prediction changes.
+
+    The prediction must be a single pure equilibrium ``a``. It changes where either some
+    unilateral deviation from ``a`` starts to pay (by at least ``margin``), or another pure
+    profile ``b`` becomes an equilibrium (every deviation from it losing at least ``margin``).
+    Each of these candidates is the problem :func:`parameter_change` solves (exactly where its
+    conditions are linear in the parameters; impossible ones proved so); the non-linear
+    candidates with the nearest sampled points (:data:`SEARCHED_CANDIDATES`) get local searches.
+    The nearest candidate point is verified by solving the game there.
+
+    Limits: a change through mixed equilibria alone (two mixed equilibria appearing while ``a``
+    stays an equilibrium) is not searched; with non-linear payoffs the answer is a search result.
+
+    Cost: one small problem per deviation and per other pure profile (41 on London), a few
+    batched payoff evaluations each, plus at most ``SEARCHED_CANDIDATES * starts`` SLSQP runs.
+    """
+    from ...solvers import solve
+
+    if not np.isfinite(margin) or margin <= 0:
+        raise WhatIfError(f"margin must be a positive number, got {margin}")
+    if scenario.timing != "simultaneous":
+        raise WhatIfError("prediction_change works on simultaneous scenarios")
+    base = scenario.resolve(values or {})
+    game0 = scenario.game(base)
+    result = solve(game0)
+    eqs = list(result.equilibria)
+    if len(eqs) != 1 or not eqs[0].is_pure:
+        raise WhatIfError(
+            f"the prediction at these values is {len(eqs)} equilibria"
+            + ("" if len(eqs) != 1 else " (mixed)")
+            + "; prediction_change needs a single pure equilibrium"
+        )
+    index = tuple(int(np.argmax(s)) for s in eqs[0].strategies)
+    prediction = _label(game0, index)
+    box = _Box.of(scenario, base, vary)
+    if not box.names:
+        raise WhatIfError("no parameter with a declared range (of more than one value) to move")
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    with _one_blas_thread():
+        problems = _candidates(scenario, base, box, index, margin)
+        for _, problem in problems:
+            problem.analyse(generator, sample, starts)
+        searchable = sorted(
+            (p for _, p in problems if not p.exact and p.proof is None),
+            key=lambda p: p.estimate,
+        )
+        for problem in searchable[:SEARCHED_CANDIDATES]:
+            problem.search(maxiter)
+    found = [(p.distance, k) for k, (_, p) in enumerate(problems) if p.point is not None]
+    all_exact = all(p.exact for _, p in problems)
+    if not found:
+        return PredictionChange(
+            prediction, False, base, None, None, None, None, False, all_exact, len(problems), margin
+        )
+    nearest = min(d for d, _ in found)
+    # Among candidates as near (to 1e-6, a search's tolerance), an exact one is preferred.
+    tied = [(not problems[k][1].exact, d, k) for d, k in found if d <= nearest * (1 + 1e-6) + 1e-12]
+    *_, best = min(tied)
+    how, problem = problems[best]
+    assert problem.point is not None
+    at = dict(base)
+    at.update({n: float(v) for n, v in zip(box.names, problem.point, strict=True)})
+    there = solve(scenario.game(at))
+    outcome = " | ".join(_equilibrium_label(game0, eq) for eq in there.equilibria)
+    return PredictionChange(
+        prediction,
+        outcome != prediction,
+        base,
+        at,
+        problem.distance,
+        outcome,
+        how,
+        problem.exact,
+        all_exact,
+        len(problems),
+        margin,
+    )
+
+
+def _label(game: Game, index: tuple[int, ...]) -> str:
+    return " / ".join(
+        f"{p}: {game.actions[k][i]}"
+        for k, (p, i) in enumerate(zip(game.players, index, strict=True))
+    )
+
+
+def _equilibrium_label(game: Game, eq: Any) -> str:
+    if eq.is_pure:
+        return _label(game, tuple(int(np.argmax(s)) for s in eq.strategies))
+    return str(eq.describe())
+
+
+def _candidates(
+    scenario: Scenario,
+    base: Mapping[str, float],
+    box: _Box,
+    index: tuple[int, ...],
+    margin: float,
+) -> list[tuple[str, _Problem]]:
+    """One problem per deviation from the prediction and per other pure profile."""
+    game0 = scenario.game(base)
+    deviations = _deviations(game0, index)
+    losses = _Losses(scenario, base, box.names, index, deviations)
+    out: list[tuple[str, _Problem]] = []
+    for d in range(len(deviations)):
+
+        def gains(X: NDArray[np.float64], d: int = d) -> NDArray[np.float64]:
+            loss: NDArray[np.float64] = -losses(X)[:, [d]]
+            return loss
+
+        out.append(("deviation", _Problem(gains, box, margin)))
+    for other in np.ndindex(*game0.shape):
+        if other == index:
+            continue
+        others = _Losses(scenario, base, box.names, other, _deviations(game0, other))
+        out.append(("entry", _Problem(others, box, margin)))
+    return out
