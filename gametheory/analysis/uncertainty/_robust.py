@@ -296,7 +296,7 @@ class Uncertainty:
 
 
 _METHOD_WORDS = {
-    "random": "independent random draws",
+    "random": "random points",
     "lhs": "Latin hypercube",
     "sobol": "scrambled Sobol' points",
 }
