@@ -14,7 +14,7 @@ from .commitment import commitment
 from .linkage import compare_linkage, link
 from .repeated import minmax_payoffs, sustain
 from .sequential import credibility, nash_vs_spe, spe
-from .whatif import calibrate, parameter_change, payoff_change
+from .whatif import calibrate, parameter_change, payoff_change, prediction_change
 
 __all__ = [
     "alternating_offers",
@@ -29,6 +29,7 @@ __all__ = [
     "nash_vs_spe",
     "parameter_change",
     "payoff_change",
+    "prediction_change",
     "rubinstein",
     "spe",
     "sustain",
