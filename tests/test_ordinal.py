@@ -445,3 +445,15 @@ def test_prioritisation_is_lexicographic(truths):
             key_b = [t[b] for t in truths]
             assert (model.ranks[0][a] > model.ranks[0][b]) == (key_a > key_b)
             assert (model.ranks[0][a] == model.ranks[0][b]) == (key_a == key_b)
+
+
+def test_long_names_are_refused_and_never_echoed_whole():
+    long = "o" * 5_000
+    with pytest.raises(ScenarioError, match="at most 64 characters") as info:
+        GraphModel.build(["A", "B"], {long: "A", "y": "B"}, statements={"A": ["y"], "B": ["y"]})
+    assert len(str(info.value)) < 300
+    with pytest.raises(ScenarioError) as info:
+        GraphModel.build(
+            ["A", "B"], {"x": "A", "y": "B"}, statements={"A": [long], "B": ["y and " + long]}
+        )
+    assert len(str(info.value)) < 300

@@ -70,6 +70,11 @@ class Statement:
         return _evaluate(self._tree, resolve)
 
 
+def _short(text: str) -> str:
+    """The statement for a message: quoted, cut to 80 characters."""
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
 def parse_statement(text: str) -> Statement:
     """Parse one statement of the option language.
 
@@ -92,7 +97,7 @@ def parse_statement(text: str) -> Statement:
     tree = parser.implication(0)
     if parser.pos != len(tokens):
         raise ExpressionError(
-            f"unexpected '{tokens[parser.pos]}' in statement {text!r}; expected and, or, "
+            f"unexpected '{tokens[parser.pos]}' in statement {_short(text)}; expected and, or, "
             "if, iff, implies or the end"
         )
     names: list[str] = []
@@ -108,7 +113,7 @@ def _tokenise(text: str) -> list[str]:
         match = _TOKEN.match(stripped, pos)
         if match is None:
             raise ExpressionError(
-                f"cannot read statement {text!r} at character {pos + 1}: expected an option "
+                f"cannot read statement {_short(text)} at character {pos + 1}: expected an option "
                 "name, a number, parentheses or one of and/or/not/if/iff/implies/&/|/-"
             )
         pos = match.end()
@@ -138,7 +143,7 @@ class _Parser:
             assert op is not None
             if self._peek() in ("if", "iff", "implies"):
                 raise ExpressionError(
-                    f"statement {self.text!r} chains two of if/iff/implies; add parentheses"
+                    f"statement {_short(self.text)} chains two of if/iff/implies; add parentheses"
                 )
             return _Node(op, (left, right))
         return left
@@ -160,11 +165,13 @@ class _Parser:
     def unary(self, depth: int) -> _Node:
         if depth > MAX_DEPTH:
             raise ExpressionError(
-                f"statement {self.text[:60]!r} nests deeper than {MAX_DEPTH} levels"
+                f"statement {_short(self.text)} nests deeper than {MAX_DEPTH} levels"
             )
         token = self._peek()
         if token is None:
-            raise ExpressionError(f"statement {self.text!r} ends too early; expected an option")
+            raise ExpressionError(
+                f"statement {_short(self.text)} ends too early; expected an option"
+            )
         if token in ("!", "~", "-"):
             self.pos += 1
             return _Node("!", (self.unary(depth + 1),))
@@ -172,12 +179,12 @@ class _Parser:
             self.pos += 1
             inner = self.implication(depth + 1)
             if self._peek() != ")":
-                raise ExpressionError(f"statement {self.text!r} is missing a ')'")
+                raise ExpressionError(f"statement {_short(self.text)} is missing a ')'")
             self.pos += 1
             return inner
         if token in (")", "&", "|", "if", "iff", "implies"):
             raise ExpressionError(
-                f"unexpected '{token}' in statement {self.text!r}; expected an option"
+                f"unexpected '{token}' in statement {_short(self.text)}; expected an option"
             )
         self.pos += 1
         return _Node("name", name=token)

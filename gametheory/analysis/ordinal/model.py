@@ -32,6 +32,7 @@ from ._logic import Statement, parse_statement
 
 __all__ = [
     "MAX_MOVES",
+    "MAX_NAME_CHARS",
     "MAX_RAW_STATES",
     "MAX_STATEMENTS",
     "GraphModel",
@@ -43,6 +44,8 @@ __all__ = [
 MAX_RAW_STATES = 1 << 20
 #: Most prioritisation statements per decision maker (scores are 2**k, kept exact in int64).
 MAX_STATEMENTS = 62
+#: Longest name of a decision maker, option or alternative.
+MAX_NAME_CHARS = 64
 #: Most unilateral moves (directed arcs, over all decision makers) a model may have.
 MAX_MOVES = 20_000_000
 
@@ -90,6 +93,18 @@ class Irreversible:
     option: str
     alternative: str
     direction: str
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: its repr, cut to 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _names(names: Any) -> str:
+    """Names for a message: at most ten, each cut to 40 characters."""
+    items = [str(n) if len(str(n)) <= 40 else str(n)[:37] + "..." for n in names]
+    return ", ".join(items[:10]) + (f" and {len(items) - 10} more" if len(items) > 10 else "")
 
 
 def _freeze(array: NDArray[Any]) -> NDArray[Any]:
@@ -251,8 +266,8 @@ class GraphModel:
             for dm in name:
                 if dm not in dms:
                     raise ScenarioError(
-                        f"preferences given for unknown decision maker '{dm}'; decision makers "
-                        f"are {', '.join(dms)}",
+                        f"preferences given for unknown decision maker {_shown(dm)}; "
+                        f"decision makers are {_names(dms)}",
                         key=f"preferences.{dm}",
                     )
         sq = None
@@ -398,7 +413,8 @@ class GraphModel:
         if dm in self.decision_makers:
             return self.decision_makers.index(str(dm))
         raise ScenarioError(
-            f"unknown decision maker {dm!r}; decision makers are {', '.join(self.decision_makers)}"
+            f"unknown decision maker {_shown(dm)}; decision makers are "
+            f"{_names(self.decision_makers)}"
         )
 
     def ranking(self, dm: str | int) -> list[list[int]]:
@@ -494,7 +510,7 @@ def _check_dms(decision_makers: Sequence[str]) -> tuple[str, ...]:
     for dm in dms:
         if not isinstance(dm, str) or not dm:
             raise ScenarioError(
-                f"a decision maker must be a name, got {dm!r}", key="decision_makers"
+                f"a decision maker must be a name, got {_shown(dm)}", key="decision_makers"
             )
     return dms
 
@@ -518,6 +534,13 @@ def _check_options(
         raise ScenarioError("a graph model needs at least one option", key="options")
     seen: set[str] = set()
     for o in opts:
+        too_long = [x for x in (o.name, *o.alternatives) if len(str(x)) > MAX_NAME_CHARS]
+        if too_long:
+            raise ScenarioError(
+                f"option and alternative names are at most {MAX_NAME_CHARS} characters; got "
+                f"{_shown(too_long[0])}",
+                key="options",
+            )
         key = f"options.{o.name}"
         if not _NAME.match(o.name) or o.name.lower() in (
             "and",
@@ -528,8 +551,8 @@ def _check_options(
             "implies",
         ):
             raise ScenarioError(
-                f"option name {o.name!r} must be an identifier (letters, digits, _) and not a "
-                "word of the statement language",
+                f"option name {_shown(o.name)} must be an identifier (letters, digits, _) and "
+                "not a word of the statement language",
                 key=key,
             )
         if o.name in seen:
@@ -538,7 +561,7 @@ def _check_options(
         if o.dm not in dms:
             raise ScenarioError(
                 f"option '{o.name}' belongs to unknown decision maker '{o.dm}'; decision makers "
-                f"are {', '.join(dms)}",
+                f"are {_names(dms)}",
                 key=key,
             )
         if len(o.alternatives) < 2 or len(set(o.alternatives)) != len(o.alternatives):
@@ -550,7 +573,7 @@ def _check_options(
         for alt in o.alternatives:
             if not isinstance(alt, str) or not re.match(r"^[A-Za-z0-9_]+$", alt):
                 raise ScenarioError(
-                    f"alternative {alt!r} of option '{o.name}' must be letters, digits or _",
+                    f"alternative {_shown(alt)} of option '{o.name}' must be letters, digits or _",
                     key=key,
                 )
     for dm in dms:
@@ -593,7 +616,9 @@ class _Resolver:
             return np.asarray(self.states[:, number - 1] == 1)
         base, _, alt = name.partition(".")
         if base not in self.by_name:
-            raise ExpressionError(f"unknown option '{base}'; options are {', '.join(self.by_name)}")
+            raise ExpressionError(
+                f"unknown option {_shown(base)}; options are {_names(self.by_name)}"
+            )
         k = self.by_name[base]
         option = self.options[k]
         if not alt:
@@ -605,7 +630,7 @@ class _Resolver:
             return np.asarray(self.states[:, k] == 1)
         if alt not in option.alternatives:
             raise ExpressionError(
-                f"'{alt}' is not an alternative of option '{base}'; alternatives are "
+                f"{_shown(alt)} is not an alternative of option '{base}'; alternatives are "
                 f"{list(option.alternatives)}"
             )
         return np.asarray(self.states[:, k] == option.alternatives.index(alt))
@@ -627,8 +652,8 @@ class _Resolver:
             pattern = text.strip()
             if len(pattern) != len(self.options):
                 raise ScenarioError(
-                    f"pattern {pattern!r} has {len(pattern)} characters; expected one Y, N or - "
-                    f"per option ({len(self.options)})",
+                    f"pattern {_shown(pattern)} has {len(pattern)} characters; expected one Y, N "
+                    f"or - per option ({len(self.options)})",
                     key=key,
                 )
             mask = np.ones(len(self.states), dtype=bool)
@@ -689,7 +714,9 @@ def _state_ref(
     ref: Any, labels: Sequence[str], options: Sequence[Option], states: IntArray, key: str
 ) -> int:
     if isinstance(ref, bool) or not isinstance(ref, int | str | np.integer):
-        raise ScenarioError(f"a state is a 1-based number or a Y/N pattern, got {ref!r}", key=key)
+        raise ScenarioError(
+            f"a state is a 1-based number or a Y/N pattern, got {_shown(ref)}", key=key
+        )
     if isinstance(ref, int | np.integer):
         if not 1 <= int(ref) <= len(labels):
             raise ScenarioError(
@@ -701,7 +728,7 @@ def _state_ref(
     if ref in labels:
         return list(labels).index(ref)
     raise ScenarioError(
-        f"{ref!r} is not a feasible state; states are written as "
+        f"{_shown(ref)} is not a feasible state; states are written as "
         + ("one Y or N per option" if all(o.yes_no for o in options) else "their number"),
         key=key,
     )
@@ -745,7 +772,7 @@ def _check_irreversible(
             match = [o for o in options if o.name == base]
             key = f"irreversible.{ref}"
             if not match:
-                raise ScenarioError(f"unknown option '{base}'", key=key)
+                raise ScenarioError(f"unknown option {_shown(base)}", key=key)
             option = match[0]
             if not alt:
                 if not option.yes_no:
@@ -761,7 +788,7 @@ def _check_irreversible(
         if item.direction not in ("take", "drop"):
             raise ScenarioError(
                 f"direction must be 'take' (can be taken, never left) or 'drop' (can be "
-                f"left, never taken), got {item.direction!r}",
+                f"left, never taken), got {_shown(item.direction)}",
                 key=key,
             )
         found = next((o for o in options if o.name == item.option), None)
