@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gametheory.analysis.ordinal import CONCEPTS, GraphModel, analyse, coalitions
+from gametheory.analysis.ordinal import CONCEPTS, GraphModel, analyse, coalitions, limited_move
 from gametheory.errors import GameTheoryError, ScenarioError
 
 
@@ -457,3 +457,18 @@ def test_long_names_are_refused_and_never_echoed_whole():
             ["A", "B"], {"x": "A", "y": "B"}, statements={"A": [long], "B": ["y and " + long]}
         )
     assert len(str(info.value)) < 300
+
+
+def test_prisoners_dilemma_limited_move_stability():
+    # By hand from Kilgour's (1985) definition: with one move left a lone defection pays, so
+    # L_1 is Nash ({YY}); with two or more, defecting from NN is anticipated to end in YY, worse
+    # than NN, so mutual cooperation is L_h stable too, and nothing else (a lone cooperator
+    # defects: the anticipated outcome YY beats being the sucker).
+    model = prisoners_dilemma()
+    assert _labels(model, limited_move(model, 1).equilibria("l1")) == {"YY"}
+    for h in (2, 3, 6):
+        assert _labels(model, limited_move(model, h).equilibria(f"l{h}")) == {"NN", "YY"}
+    with pytest.raises(ScenarioError, match="two decision makers"):
+        limited_move(elmira(), 2)
+    with pytest.raises(ScenarioError, match="horizon"):
+        limited_move(model, 0)

@@ -17,7 +17,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gametheory.analysis.ordinal import CONCEPTS, GraphModel, Option, analyse, coalitions
+from gametheory.analysis.ordinal import (
+    CONCEPTS,
+    GraphModel,
+    Option,
+    analyse,
+    coalitions,
+    limited_move,
+)
 from gametheory.errors import ScenarioError
 
 
@@ -217,3 +224,46 @@ def test_implications_between_concepts(model):
     assert not (s["smr"] & ~s["gmr"]).any()
     assert not (s["seq"] & ~s["gmr"]).any()
     assert not (s["nash"] & ~s["sim"]).any()
+
+
+@st.composite
+def two_dm_models(draw):
+    model = draw(graph_models())
+    if len(model.decision_makers) != 2:
+        from hypothesis import assume
+
+        assume(False)
+    return model
+
+
+@settings(deadline=None)
+@given(two_dm_models(), st.integers(1, 5))
+def test_limited_move_matches_the_recursive_definition(model, horizon):
+    # Kilgour (1985); Fang, Hipel and Kilgour (1993): G_0(i, s) = s; G_h(i, s) is the
+    # anticipated outcome G_{h-1}(j, s1) of i's best move s1 if i prefers it to s, else s.
+    # Ties between equally good anticipated outcomes: the lowest-numbered state (our rule).
+    brute = Brute(model)
+    rank = model.ranks
+
+    def anticipated(h, i, s):
+        if h == 0:
+            return s
+        options = [
+            (rank[i][out], -out)
+            for s1 in brute.moves[i][s]
+            if rank[i][out := anticipated(h - 1, 1 - i, s1)] > rank[i][s]
+        ]
+        return -max(options)[1] if options else s
+
+    result = limited_move(model, horizon)
+    for i in range(2):
+        expected = [anticipated(horizon, i, s) == s for s in range(brute.n)]
+        np.testing.assert_array_equal(result.stable[f"l{horizon}"][i], expected)
+
+
+@settings(deadline=None)
+@given(two_dm_models())
+def test_limited_move_of_one_step_is_nash(model):
+    np.testing.assert_array_equal(
+        limited_move(model, 1).stable["l1"], analyse(model, ("nash",)).stable["nash"]
+    )

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from .explain import Edit, Sanction, Step, evolution, inverse, sanctions, with_statements
 from .model import GraphModel, Irreversible, Option
-from .stability import CONCEPTS, CoalitionStability, Stability, analyse, coalitions
+from .stability import (
+    CONCEPTS,
+    CoalitionStability,
+    Stability,
+    analyse,
+    coalitions,
+    limited_move,
+)
 
 __all__ = [
     "CONCEPTS",
@@ -27,6 +34,7 @@ __all__ = [
     "coalitions",
     "evolution",
     "inverse",
+    "limited_move",
     "sanctions",
     "with_statements",
 ]
