@@ -141,3 +141,16 @@ def test_concepts_too_large_are_left_out_with_a_note(capsys, monkeypatch):
     assert [note.split(":")[0] for note in data["notes"]] == ["sim left out", "coalitions left out"]
     code, out, _ = run(capsys, ELMIRA)
     assert "Note: sim left out" in out
+
+
+def test_horizon_adds_limited_move_stability(capsys):
+    # Prisoner's dilemma: L_1 is Nash ({Fink, Fink} = state 4); from two moves ahead mutual
+    # quiet (state 1) is stable too (Kilgour 1985; derived by hand in test_ordinal.py).
+    path = PAYOFFS / "prisoners_dilemma.toml"
+    data = json.loads(run(capsys, path, "--horizon", "2", "--format", "json")[1])
+    assert data["stability"]["l2"]["equilibria"] == [1, 4]
+    assert data["stability"]["nash"]["equilibria"] == [4]
+    code, _, err = run(capsys, ELMIRA, "--horizon", "2")
+    assert code == 2 and "two decision makers" in err
+    code, out, _ = run(capsys, path, "--horizon", "3")
+    assert "limited-move stability (L3)" in out

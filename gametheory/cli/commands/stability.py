@@ -12,14 +12,21 @@ import argparse
 import json
 from typing import Any
 
-from ...analysis.ordinal import CONCEPTS, GraphModel, analyse, coalitions, sanctions
+from ...analysis.ordinal import (
+    CONCEPTS,
+    GraphModel,
+    analyse,
+    coalitions,
+    limited_move,
+    sanctions,
+)
 from ...analysis.ordinal.stability import MAX_COALITION_DMS, CoalitionStability, Stability
 from ...errors import ScenarioError
 from ...io import load
 from ...io.ordinal import is_ordinal, read_ordinal
 from ...solvers.pure import pure_equilibrium_mask
 from ..main import COMMANDS
-from ..options import add_file, add_format, add_set
+from ..options import add_file, add_format, add_set, positive_int
 
 __all__ = ["add_parser", "report", "run"]
 
@@ -38,6 +45,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     parser = sub.add_parser("stability", help=SUMMARY, description=SUMMARY)
     add_file(parser, "ordinal scenario .toml, or a chip scenario .toml (ranked by its payoffs)")
     add_set(parser, "override a chip scenario's parameter before ranking, e.g. --set tariff=0.8")
+    parser.add_argument(
+        "--horizon",
+        type=positive_int(1000),
+        default=None,
+        metavar="H",
+        help="also report limited-move stability L_H (two decision makers only)",
+    )
     add_format(parser)
     return parser
 
@@ -57,7 +71,7 @@ def load_model(path: str, overrides: dict[str, float]) -> GraphModel:
 def run(args: argparse.Namespace) -> int:
     """Print the states, the rankings and the stable states per concept."""
     model = load_model(args.file, dict(args.set))
-    data = report(model)
+    data = report(model, horizon=args.horizon)
     if args.format == "json":
         print(json.dumps(data, indent=2))
     else:
@@ -69,14 +83,20 @@ def _numbers(states: Any) -> list[int]:
     return [int(s) + 1 for s in states]
 
 
-def report(model: GraphModel) -> dict[str, Any]:
-    """The JSON document of ``gametheory stability`` (``docs/json-schema.md``)."""
+def report(model: GraphModel, horizon: int | None = None) -> dict[str, Any]:
+    """The JSON document of ``gametheory stability`` (``docs/json-schema.md``).
+
+    ``horizon`` adds limited-move stability ``l{horizon}`` (two DMs only).
+    """
     notes: list[str] = []
     try:
         result = analyse(model)
     except ScenarioError as exc:  # SIM too large: the other concepts still run
         result = analyse(model, tuple(c for c in CONCEPTS if c != "sim"))
         notes.append(f"sim left out: {exc.message}")
+    if horizon is not None:
+        limited = limited_move(model, horizon)
+        result = Stability(model, {**result.stable, **limited.stable})
     concepts = tuple(result.stable)
     dms = model.decision_makers
     data: dict[str, Any] = {
@@ -134,7 +154,7 @@ def _coalitions(result: CoalitionStability) -> dict[str, Any]:
 def _comparison(model: GraphModel, result: Stability) -> dict[str, Any]:
     """Pure Nash equilibria of the game against the graph model's equilibria."""
     nash = _pure_nash_states(model)
-    gmcr = {c: set(result.equilibria(c)) for c in result.stable if c != "nash"}
+    gmcr = {c: set(result.equilibria(c)) for c in result.stable if c in CONCEPTS and c != "nash"}
     only_sanctions = sorted(set().union(*gmcr.values()) - set(nash))
     entries = []
     for s in only_sanctions:
@@ -207,7 +227,7 @@ def _text(model: GraphModel, data: dict[str, Any]) -> str:
     lines += ["", "Stable states by concept:"]
     for concept in data["stability"]:
         block = data["stability"][concept]
-        lines.append(f"  {NAMES[concept]}")
+        lines.append(f"  {NAMES.get(concept, f'limited-move stability (L{concept[1:]})')}")
         for dm in dms:
             lines.append(f"    {dm}: {_list(block['stable'][dm])}")
         lines.append(f"    equilibria: {_list(block['equilibria'])}")
