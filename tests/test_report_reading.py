@@ -285,6 +285,9 @@ def test_how_sure_leads_with_probability_drivers_and_breaks(london) -> None:
     assert "controls_leverage rises above 3 (US: maintain+extend+keep" in lead
     assert "reciprocity_value falls below 2" in lead
     assert "at exactly 3 the game is degenerate" in lead
+    # Moving both together, the gap of 1 closes at 2.5 each (gametheory.prediction_change).
+    joint = next(p for p in section.paragraphs if p.startswith("The smallest joint move"))
+    assert "controls_leverage from 2 to 2.5 (+0.5) and reciprocity_value from 3 to 2.5" in joint
     captions = [t.caption for t in section.tables]
     assert any(c.startswith("Outcome probabilities") for c in captions)
     assert [f.name for f in section.figures] == ["outcome_probabilities", "sobol"]

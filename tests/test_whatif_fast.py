@@ -172,7 +172,8 @@ def test_prediction_change_of_a_linear_game_is_the_closed_form() -> None:
     assert result.values["a"] == pytest.approx(8 - (3 + m) / 2, abs=1e-9)
     assert result.values["b"] == pytest.approx(4 + (3 + m) / 2, abs=1e-9)
     assert result.distance == pytest.approx((3 + m) / (10 * math.sqrt(2)), abs=1e-9)
-    assert "nearest such change" in result.sentence()
+    assert "the nearest change through pure equilibria" in result.sentence()
+    assert "a nearer change may exist" not in result.sentence()
 
 
 def test_london_prediction_changes_where_lifting_stops_paying() -> None:

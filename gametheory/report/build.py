@@ -663,6 +663,9 @@ def _robustness_section(
         return None, ()
     prediction = _prediction_words(probs, held, result)
     paragraphs = [_lead_sentence(prediction, probs, sobol, held)]
+    joint = _joint_change(scenario, values)
+    if joint is not None:
+        paragraphs.append(joint)
     paragraphs += _equilibria_shares(probs)
     paragraphs += _payoff_drivers(sobol)
     paragraphs += _threshold_words(held)
@@ -745,6 +748,19 @@ def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
             f"(probability {format_number(top_outcome.probability, 2)})."
         )
     return " ".join(sentences)
+
+
+def _joint_change(scenario: Scenario, values: dict[str, float]) -> str | None:
+    """The nearest change of the prediction moving parameters together.
+
+    Only when the prediction is one pure equilibrium (else nothing is said here).
+    """
+    from ..analysis.negotiation.whatif import prediction_change
+
+    try:
+        return prediction_change(scenario, values=values).sentence()
+    except GameTheoryError:
+        return None
 
 
 def _probability_words(p: float, low: float, high: float) -> str:
@@ -1001,6 +1017,15 @@ def _robust_methods(probs: Any, sobol: Any) -> tuple[tuple[str, str], ...]:
                 f"points with several equilibria: {sobol.selection}",
             )
         )
+    lines.append(
+        (
+            "nearest joint change",
+            "the nearest point, in units of each parameter's range, where a deviation from the "
+            "prediction starts to pay or another pure profile becomes an equilibrium: exact "
+            "where the payoff differences are linear in the parameters, else a sampled start "
+            "and local searches (SLSQP), verified by solving the game there",
+        )
+    )
     lines.append(
         (
             "thresholds",

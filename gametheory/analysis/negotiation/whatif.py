@@ -1054,7 +1054,7 @@ class PredictionChange:
                 "ranges; this is a search result, not a proof."
             )
         moved = self.changed()
-        parts = [f"{name} moves {_change(a, b)}" for name, (a, b) in moved.items()]
+        parts = [f"{name} {_change(a, b)}" for name, (a, b) in moved.items()]
         share = format_number(100 * (self.distance or 0.0), 2)
         how = (
             "a side starts to gain by changing its own choice"
@@ -1062,15 +1062,18 @@ class PredictionChange:
             else "another outcome becomes an equilibrium"
         )
         certainty = (
-            "the nearest such change through pure equilibria"
+            "It is the nearest change through pure equilibria: every condition involved is "
+            "linear in the parameters."
             if self.all_exact
-            else "the nearest change found (a search: a nearer one may exist)"
+            else "It is a search result (some conditions are not linear in the parameters): a "
+            "nearer change may exist."
         )
+        found = "" if self.all_exact else " found"
         return (
-            f"Moving parameters together, the prediction ({self.prediction}) changes if "
-            + ", ".join(parts)
-            + f" ({share} % of the declared ranges in all, {certainty}): {how}, and just past "
-            f"that tie the outcome becomes {self.outcome}."
+            f"The smallest joint move of the parameters that changes the prediction "
+            f"({self.prediction}){found} is: {_join(parts)}, {share} % of the declared ranges "
+            f"in all. There {how}; just past that tie the outcome becomes {self.outcome}. "
+            + certainty
         )
 
     def to_dict(self) -> dict[str, Any]:
