@@ -186,3 +186,30 @@ def test_only_the_named_parameters_vary() -> None:
     assert result.names == ("b",) and result.fixed == ("a",)
     assert result.holds.constant  # a stays at 0.8: Up always
     assert np.isclose(result.holds.mean, 1.0)
+
+
+def test_the_report_figures_data() -> None:
+    """sobol_data ranks by the total index and drops parameters that matter nowhere;
+    outcome_probability_data keeps the prediction, sums the rest into one row, and the
+    probabilities still add up to 1."""
+    pytest.importorskip("matplotlib")
+    from gametheory.report.figures import (
+        outcome_probability_data,
+        plot_outcome_probabilities,
+        plot_sobol,
+        report_figure,
+        sobol_data,
+    )
+
+    result = sensitivity(_switch(), n=256, seed=5)
+    data = sobol_data(result)
+    assert list(data["parameter"]) == ["a"]  # b's total index is exactly 0: left out
+    _, axes = report_figure(5, 3)
+    assert len(plot_sobol(data, ax=axes[0]).patches) == 2  # total and first order
+    probs = gt.uncertainty(gt.load(LONDON), n=2_000, seed=0)
+    shown = outcome_probability_data(probs, top=1)
+    assert shown["baseline"].iloc[0]
+    assert shown["probability"].sum() == pytest.approx(1.0)
+    assert shown["outcome"].iloc[-1].endswith("other outcomes")
+    _, axes = report_figure(6, 3)
+    assert len(plot_outcome_probabilities(shown, ax=axes[0]).patches) == len(shown)
