@@ -52,10 +52,15 @@ if TYPE_CHECKING:
     from .analysis.ordinal import analyse as stability
     from .analysis.uncertainty import sensitivity, thresholds, uncertainty
     from .io import (
+        dumps_efg,
         dumps_nfg,
         load,
+        load_tree,
+        loads_efg,
         loads_nfg,
+        read_efg,
         read_nfg,
+        write_efg,
         write_nfg,
     )
     from .io import loads_scenario as load_string
@@ -70,6 +75,7 @@ if TYPE_CHECKING:
         parse,
     )
     from .model.distributions import Distribution
+    from .model.tree import Chance, Decision, Terminal, Tree
     from .solvers import (
         DominanceResult,
         SolveResult,
@@ -78,6 +84,8 @@ if TYPE_CHECKING:
         methods,
         solve,
     )
+    from .solvers.tree import TreeSolveResult, nash_tree
+    from .solvers.tree import spe as spe_tree
     from .sweeps import (
         Sweep,
         sweep,
@@ -132,6 +140,18 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Sweep": (".sweeps", "Sweep"),
     "sweep": (".sweeps", "sweep"),
     "load_string": (".io", "loads_scenario"),
+    "Tree": (".model.tree", "Tree"),
+    "Decision": (".model.tree", "Decision"),
+    "Chance": (".model.tree", "Chance"),
+    "Terminal": (".model.tree", "Terminal"),
+    "load_tree": (".io", "load_tree"),
+    "read_efg": (".io", "read_efg"),
+    "loads_efg": (".io", "loads_efg"),
+    "dumps_efg": (".io", "dumps_efg"),
+    "write_efg": (".io", "write_efg"),
+    "spe_tree": (".solvers.tree", "spe"),
+    "nash_tree": (".solvers.tree", "nash_tree"),
+    "TreeSolveResult": (".solvers.tree", "TreeSolveResult"),
 }
 
 
@@ -161,7 +181,9 @@ def explore(scenario: Scenario, plot: str = "payoffs", method: str = "auto") -> 
 
 __all__ = [
     "DEFAULT_TOL",
+    "Chance",
     "Chip",
+    "Decision",
     "Distribution",
     "DominanceResult",
     "Expression",
@@ -177,6 +199,9 @@ __all__ = [
     "SolveResult",
     "SolverError",
     "Sweep",
+    "Terminal",
+    "Tree",
+    "TreeSolveResult",
     "__version__",
     "alternating_offers",
     "bargain",
@@ -185,6 +210,7 @@ __all__ = [
     "compare_linkage",
     "credibility",
     "discount_factor",
+    "dumps_efg",
     "dumps_nfg",
     "explore",
     "is_degenerate",
@@ -192,18 +218,23 @@ __all__ = [
     "link",
     "load",
     "load_string",
+    "load_tree",
+    "loads_efg",
     "loads_nfg",
     "methods",
     "minmax_payoffs",
+    "nash_tree",
     "nash_vs_spe",
     "parameter_change",
     "parse",
     "payoff_change",
     "prediction_change",
+    "read_efg",
     "read_nfg",
     "rubinstein",
     "solve",
     "spe",
+    "spe_tree",
     "stability",
     "sustain",
     "sweep",
@@ -211,5 +242,6 @@ __all__ = [
     "thresholds",
     "uncertainty",
     "variable_threat",
+    "write_efg",
     "write_nfg",
 ]
