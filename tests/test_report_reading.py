@@ -291,6 +291,11 @@ def test_how_sure_leads_with_probability_drivers_and_breaks(london) -> None:
     captions = [t.caption for t in section.tables]
     assert any(c.startswith("Outcome probabilities") for c in captions)
     assert [f.name for f in section.figures] == ["outcome_probabilities", "sobol"]
+    summary = london.section("summary").paragraphs
+    assert summary[-1].startswith(
+        "Under the beliefs declared for the parameters, this prediction holds with probability "
+        f"{probability:.2f}"
+    )
     methods = dict(london.methods)
     assert "Saltelli sampling" in methods["Sobol' indices"]
     assert "10,000 independent draws" in methods["outcome probabilities"]

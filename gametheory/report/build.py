@@ -12,7 +12,7 @@ import datetime as _dt
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -162,9 +162,12 @@ def build_report(
         sections.append(_bargaining_section(game, result))
     robust_methods: tuple[tuple[str, str], ...] = ()
     if not sequential:
-        robust, robust_methods = _robustness_section(scenario, values, result)
+        robust, robust_methods, headline = _robustness_section(scenario, values, result)
         if robust is not None:
             sections.append(robust)
+        if headline is not None:
+            summary = sections[0]
+            sections[0] = replace(summary, paragraphs=(*summary.paragraphs, headline))
     if sweep is not None:
         sections.append(_sweep_section(scenario, sweep, values))
     whatif = _whatif_section(scenario, game, result, values, target)
@@ -650,17 +653,18 @@ def _has_belief(scenario: Scenario, name: str) -> bool:
 
 def _robustness_section(
     scenario: Scenario, values: dict[str, float], result: Any
-) -> tuple[Section | None, tuple[tuple[str, str], ...]]:
+) -> tuple[Section | None, tuple[tuple[str, str], ...], str | None]:
     """How sure the prediction is: its probability, what it hangs on, where it breaks.
 
-    Returns the section and the lines it adds to the methods box.
+    Returns the section, the lines it adds to the methods box and a sentence for the bottom
+    line (the probability, when it was computed).
     """
     if not scenario.parameters:
-        return None, ()
+        return None, (), None
     sure = _how_sure(scenario, values)
     probs, sobol, held = sure.probabilities, sure.sobol, sure.thresholds
     if probs is None and sobol is None and held is None:
-        return None, ()
+        return None, (), None
     prediction = _prediction_words(probs, held, result)
     paragraphs = [_lead_sentence(prediction, probs, sobol, held)]
     joint = _joint_change(scenario, values)
@@ -687,7 +691,19 @@ def _robustness_section(
     section = Section(
         "robustness", "How sure is the prediction", tuple(paragraphs), tuple(tables), tuple(figures)
     )
-    return section, methods
+    headline = None
+    if probs is not None:
+        what = (
+            "this prediction holds"
+            if " | " not in probs.baseline_outcome
+            else "this same set of equilibria arises"
+        )
+        headline = (
+            f"Under the beliefs declared for the parameters, {what} with probability "
+            + _probability_words(probs.baseline_holds, probs.baseline_low, probs.baseline_high)
+            + "; see How sure is the prediction."
+        )
+    return section, methods, headline
 
 
 def _prediction_words(probs: Any, held: Any, result: Any) -> str:
