@@ -48,3 +48,13 @@ def test_move_graph_shows_only_improvements_between_shown_states():
         assert model.ranks[mover][b] > model.ranks[mover][a]
     ax = plot_moves(model)
     assert len(ax.patches) + len(ax.texts) >= len(data["arcs"])
+
+
+def test_section_renders_in_both_formats():
+    from gametheory.report.build import Report
+    from gametheory.report.render import render_html, render_markdown
+
+    report = Report("Elmira", (ordinal_section(elmira()),))
+    html, markdown = render_html(report), render_markdown(report)
+    assert "Stability when only rankings are known" in html and "<svg" in html
+    assert "## Stability when only rankings are known (graph model)" in markdown
