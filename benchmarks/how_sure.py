@@ -111,17 +111,18 @@ def peers_on_prefix(n: int, prefix: int) -> None:
         print("  pygambit not installed: skipping Gambit")
     import nashpy
 
+    few = min(prefix, 30)  # about 2 games/s (8 x 4 games, every pair of supports)
     start = time.perf_counter()
     agree = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for k, (A, B) in enumerate(zip(tensor[:, 0], tensor[:, 1], strict=True)):
+        for k, (A, B) in enumerate(zip(tensor[:few, 0], tensor[:few, 1], strict=True)):
             profiles = [list(p) for p in nashpy.Game(A, B).support_enumeration()]
             agree += holds(profiles) == ours[k]
-    rate = prefix / (time.perf_counter() - start)
+    rate = few / (time.perf_counter() - start)
     print(
         f"  nashpy support_enumeration:         {rate:8.0f} games/s, same indicator on "
-        f"{agree}/{prefix}"
+        f"{agree}/{few}"
     )
 
 
