@@ -52,7 +52,7 @@ def test_table_output(line_file: Path, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_json_is_the_python_result(line_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["robust", str(line_file), "--samples", "500", "--seed", "4", "--method", "sobol"]
+    args = ["robust", str(line_file), "--samples", "500", "--seed", "4", "--sampling", "sobol"]
     assert main([*args, "--format", "json", "--quiet"]) == 0
     data = json.loads(capsys.readouterr().out)
     expected = gt.uncertainty(gt.load(line_file), 500, seed=4, method="sobol").to_dict()
@@ -96,11 +96,11 @@ def test_progress_on_a_pipe(line_file: Path) -> None:
         (["--samples", "0"], "--samples"),
         (["--samples", "-3"], "--samples"),
         (["--samples", "1000000000"], "--samples"),
-        (["--samples", "10", "--method", "halton"], "invalid choice: 'halton'"),
+        (["--samples", "10", "--sampling", "halton"], "invalid choice: 'halton'"),
         (["--samples", "10", "--seed", "-1"], "--seed"),
-        (["--samples", "100000000", "--method", "lhs"], "Latin hypercube of 100,000,000 points"),
+        (["--samples", "100000000", "--sampling", "lhs"], "Latin hypercube of 100,000,000 points"),
         (["--samples", "10", "--set", "a=3"], "outside its declared range"),
-        (["--samples", "10", "--solver", "magic"], "unknown method 'magic'"),
+        (["--samples", "10", "--method", "magic"], "unknown method 'magic'"),
         (["--samples", "10", "--out", "x.csv"], "Parquet"),
     ],
 )

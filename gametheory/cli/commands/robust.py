@@ -12,7 +12,7 @@ from ...io import load
 from ...sweeps.design import MAX_POINTS
 from ...sweeps.results import MAX_WORKERS
 from ..main import COMMANDS
-from ..options import add_file, add_format, add_seed, add_set, positive_int
+from ..options import add_file, add_format, add_method, add_seed, add_set, positive_int
 
 __all__ = ["add_parser", "run"]
 
@@ -34,19 +34,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     add_seed(parser, "random seed, a whole number >= 0 (default 0)")
     parser.add_argument(
-        "--method",
+        "--sampling",
         choices=METHODS,
         default="random",
         help="how points are drawn: random (default), lhs (Latin hypercube) or sobol "
         "(scrambled Sobol'; best with a power of two)",
     )
     add_set(parser, "hold a parameter fixed at a value, e.g. --set tariff=0.8 (repeatable)")
-    parser.add_argument(
-        "--solver",
-        default="auto",
-        metavar="NAME",
-        help="solver for each point (see 'gametheory methods'); default: auto",
-    )
+    add_method(parser)
     add_format(parser)
     parser.add_argument(
         "--out", metavar="FILE", help="write one row per point to this .parquet file"
@@ -83,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
         scenario,
         args.samples,
         seed=args.seed,
-        method=args.method,
+        method=args.sampling,
         fixed=dict(args.set),
-        solver=args.solver,
+        solver=args.method,
         executor=executor,
         workers=workers,
         scheduler=args.scheduler,
