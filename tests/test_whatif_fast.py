@@ -194,3 +194,50 @@ def test_prediction_change_needs_a_single_pure_prediction() -> None:
         prediction_change(gt.load(ROOT / "payoffs" / "chicken.toml"))
     with pytest.raises(WhatIfError, match="no parameter"):
         prediction_change(gt.load(ROOT / "payoffs" / "prisoners_dilemma.toml"))
+
+
+def _random_linear(seed: int) -> Scenario:
+    """Two linear conditions on (a, b) in [0, 10]^2 with random integer coefficients: Row's Up
+    against Down, and Col's Left against Right when Row plays Up."""
+    rng = np.random.default_rng(seed)
+    c = rng.integers(-5, 6, size=8)
+    up = f"{c[0]} * a + {c[1]} * b + {c[2]}"
+    left = f"{c[3]} * a + {c[4]} * b + {c[5]}"
+    return Scenario.from_matrices(
+        {"Row": ["Up", "Down"], "Col": ["Left", "Right"]},
+        {
+            "Row": [[up, up], [float(c[6]), float(c[6])]],
+            "Col": [[left, float(c[7])], [0, 0]],
+        },
+        parameters=[Parameter("a", 5.0, 0.0, 10.0), Parameter("b", 5.0, 0.0, 10.0)],
+        title=f"random linear {seed}",
+    )
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_exact_answers_match_a_dense_grid(seed) -> None:
+    """Independent check by brute force: on a 401 x 401 grid of the box, the nearest grid point
+    where both conditions hold is within one grid step (1/400 of each range, so sqrt(2) / 400
+    in range units) of the exact answer; where no grid point qualifies, no answer is claimed
+    (and the proof says so)."""
+    sc = _random_linear(seed)
+    m = 0.5
+    result = parameter_change(sc, ["Up", "Left"], margin=m)
+    grid = np.linspace(0.0, 10.0, 401)
+    A, B = np.meshgrid(grid, grid, indexing="ij")
+    values = {"a": A.ravel(), "b": B.ravel()}
+    tensor = sc.payoff_tensor(values)
+    row_ok = tensor[:, 0, 0, 0] - tensor[:, 0, 1, 0] >= m
+    col_ok = tensor[:, 1, 0, 0] - tensor[:, 1, 0, 1] >= m
+    ok = row_ok & col_ok
+    distances = np.hypot((A.ravel() - 5.0) / 10.0, (B.ravel() - 5.0) / 10.0)
+    step = math.sqrt(2) / 400
+    assert result.exact
+    if ok.any():
+        nearest = float(distances[ok].min())
+        assert result.found
+        assert nearest - step - 1e-9 <= result.distance <= nearest + 1e-9
+    if result.impossible is not None:
+        assert not ok.any()  # a proof of impossibility must hold on every grid point
+    if result.found:
+        assert result.margin >= m - 1e-9  # re-checked on the payoffs
