@@ -213,3 +213,22 @@ def test_the_report_figures_data() -> None:
     assert shown["outcome"].iloc[-1].endswith("other outcomes")
     _, axes = report_figure(6, 3)
     assert len(plot_outcome_probabilities(shown, ax=axes[0]).patches) == len(shown)
+
+
+def test_an_interaction_splits_first_order_and_total() -> None:
+    """Row's payoff x1 * x2 with x1, x2 uniform on [0, 1]: Var = 1/9 - 1/16 = 7/144;
+    E[f | x1] = x1 / 2 has variance 1/48, so S1 = (1/48) / (7/144) = 3/7 for each, and
+    ST = 1 - S1(other) = 4/7: the indices differ by the interaction (Sobol' 1993)."""
+    sc = Scenario.from_matrices(
+        {"Row": ["Up", "Down"], "Col": ["Left", "Right"]},
+        {"Row": [["x1 * x2", "x1 * x2"], [-1, -1]], "Col": [[1, 0], [1, 0]]},
+        parameters=[Parameter("x1", 0.5, 0.0, 1.0), Parameter("x2", 0.5, 0.0, 1.0)],
+        title="product",
+    )
+    row = sensitivity(sc, n=2048, seed=6).output("payoff:Row")
+    assert row.first is not None and row.total is not None
+    assert row.first_conf is not None and row.total_conf is not None
+    for k in range(2):
+        assert _within(row.first[k], 3 / 7, row.first_conf[k])
+        assert _within(row.total[k], 4 / 7, row.total_conf[k])
+    assert row.variance == pytest.approx(7 / 144, rel=0.05)
