@@ -345,6 +345,7 @@ def _verified(
         )
         profiles = profiles[:MAX_LISTED]
     seen: set[tuple[float, ...]] = set()
+    accepted_flat: list[np.ndarray] = []  # for near-duplicate checks in one array operation
     for strategies in profiles:
         try:
             profile = Profile(game, tuple(strategies))
@@ -359,14 +360,17 @@ def _verified(
             if polished is not None:
                 profile = Profile(game, polished)
                 exact += 1
-        key = tuple(np.round(np.concatenate(profile.strategies), 6).tolist())
+        flat = np.concatenate(profile.strategies)
+        key = tuple(np.round(flat, 6).tolist())
         if key in seen or (
-            len(accepted) <= FUZZY_DEDUPLICATION
-            and any(profile.distance(other) <= DUPLICATE_DISTANCE for other in accepted)
+            0 < len(accepted) <= FUZZY_DEDUPLICATION
+            and float(np.abs(np.stack(accepted_flat) - flat).max(axis=1).min())
+            <= DUPLICATE_DISTANCE
         ):
             continue
         seen.add(key)
         accepted.append(profile)
+        accepted_flat.append(flat)
     if rejected:
         complete = False
         warnings.append(
@@ -411,14 +415,14 @@ def components(equilibria: list[Profile]) -> list[list[int]]:
             a = parent[a]
         return a
 
-    for a, first in enumerate(equilibria):
-        for b in range(a):
-            second = equilibria[b]
-            if any(
-                float(np.abs(s - t).max()) <= DUPLICATE_DISTANCE
-                for s, t in zip(first.strategies, second.strategies, strict=True)
-            ):
-                parent[root(a)] = root(b)
+    stacked = [np.array([eq.strategies[p] for eq in equilibria]) for p in range(2)]
+    for a in range(1, len(equilibria)):
+        # Earlier equilibria sharing a strategy with this one, in one array operation each.
+        shares = np.zeros(a, dtype=bool)
+        for strategies in stacked:
+            shares |= np.abs(strategies[:a] - strategies[a]).max(axis=1) <= DUPLICATE_DISTANCE
+        for b in np.nonzero(shares)[0].tolist():
+            parent[root(a)] = root(b)
     groups: dict[int, list[int]] = {}
     for a in range(len(equilibria)):
         groups.setdefault(root(a), []).append(a)
@@ -431,10 +435,13 @@ def _strategy_ids(equilibria: list[Profile], player: int) -> list[int]:
     ids = []
     for eq in equilibria:
         s = eq.strategies[player]
-        for k, t in enumerate(seen):
-            if float(np.abs(s - t).max()) <= DUPLICATE_DISTANCE:
-                ids.append(k)
-                break
+        near = (
+            np.nonzero(np.abs(np.array(seen) - s).max(axis=1) <= DUPLICATE_DISTANCE)[0]
+            if seen
+            else []
+        )
+        if len(near):
+            ids.append(int(near[0]))
         else:
             seen.append(s)
             ids.append(len(seen) - 1)
