@@ -158,5 +158,9 @@ def test_a_look_alike_override_names_the_real_parameter():
 
 def test_bundled_files_still_load():
     for path in PAYOFFS.iterdir():
-        if path.suffix in {".toml", ".nfg"}:
+        if path.stem.endswith("_ordinal"):
+            assert gt.GraphModel.read(path).n_states > 0
+            with pytest.raises(gt.ScenarioError, match=r"ordinal scenario.*gametheory stability"):
+                gt.load(path)
+        elif path.suffix in {".toml", ".nfg"}:
             gt.load(path).game()

@@ -74,7 +74,10 @@ def test_three_player_round_trip(tmp_path) -> None:
     assert gt.read_nfg(path) == game
 
 
-@pytest.mark.parametrize("path", sorted(PAYOFFS.glob("*.toml")), ids=lambda p: p.stem)
+GAMES = [p for p in sorted(PAYOFFS.glob("*.toml")) if not p.stem.endswith("_ordinal")]
+
+
+@pytest.mark.parametrize("path", GAMES, ids=lambda p: p.stem)
 def test_every_bundled_scenario_round_trips_through_nfg(path, tmp_path) -> None:
     game = gt.load(path).game()
     out = tmp_path / f"{path.stem}.nfg"

@@ -9,6 +9,7 @@ from ..model.scenario import Scenario
 from ..model.tree import Tree
 from .efg import dumps_efg, loads_efg, read_efg, write_efg
 from .nfg import dumps_nfg, loads_nfg, read_nfg, write_nfg
+from .ordinal import is_ordinal
 from .toml_scenario import loads_scenario, read_scenario
 
 __all__ = [
@@ -41,7 +42,17 @@ def load(path: str | Path) -> Scenario:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        return read_scenario(path)
+        try:
+            return read_scenario(path)
+        except ScenarioError:
+            if is_ordinal(path):
+                raise ScenarioError(
+                    "is an ordinal scenario (a graph model with [preferences]), not a game; "
+                    "analyse it with 'gametheory stability FILE' or "
+                    "gametheory.GraphModel.read(path)",
+                    file=str(path),
+                ) from None
+            raise
     if suffix == ".nfg":
         return Scenario.from_game(read_nfg(path), path=str(path))
     if suffix == ".efg":

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -380,6 +381,20 @@ class GraphModel:
             )
         except GameTheoryError as exc:
             raise spec.locate(_file_key(exc, spec)) from None
+
+    @classmethod
+    def read(cls, path: str | Path) -> GraphModel:
+        """Read an ordinal scenario file (``.toml`` with ``[preferences.*]`` tables).
+
+        Examples
+        --------
+        >>> from gametheory import GraphModel
+        >>> GraphModel.read("payoffs/elmira_ordinal.toml").n_states
+        12
+        """
+        from ...io.ordinal import read_ordinal
+
+        return cls.from_spec(read_ordinal(path))
 
     # ------------------------------------------------------------------ reading
     @property
