@@ -369,3 +369,43 @@ def test_the_report_says_how_far_each_parameter_can_move(london) -> None:
         p.startswith("Moved one at a time (the others at their values), 3 of the 17 parameters")
         for p in section.paragraphs
     )
+
+
+def test_how_sure_with_three_players_calls_a_set_a_set() -> None:
+    """A and B each join iff the other joins and gain (3) exceeds cost (2); C joins iff gain/2
+    times the joiners beats cost (1 - tariff). So all-stay and all-join are both pure
+    equilibria at the baseline, and for three players only pure ones are sought: the
+    sentence names the set and says the list may be incomplete."""
+    sc = gt.load_string(
+        """
+schema_version = 1
+title = "Three-way talks"
+[parameters]
+tariff = { value = 0.5, min = 0, max = 1, unit = "fraction" }
+gain = { value = 3, min = 0, max = 10, unit = "utility" }
+cost = { value = 2, min = 0, max = 10, unit = "utility" }
+[players.A]
+[players.B]
+[players.C]
+[chips.a_deal]
+player = "A"
+options = ["stay", "join"]
+[chips.b_deal]
+player = "B"
+options = ["stay", "join"]
+[chips.c_deal]
+player = "C"
+options = ["stay", "join"]
+[payoffs]
+A = "gain * a_deal.join * b_deal.join - cost * a_deal.join + tariff * c_deal.join"
+B = "gain * b_deal.join * a_deal.join - cost * b_deal.join"
+C = "gain * c_deal.join * (a_deal.join + b_deal.join) / 2 - cost * c_deal.join * (1 - tariff)"
+"""
+    )
+    lead = build_report(sc).section("robustness").paragraphs[0]
+    assert lead.startswith(
+        "The prediction, a set of 2 equilibria (A: stay / B: stay / C: stay | A: join / B: join "
+        "/ C: join; the solver's list may be incomplete), holds with probability"
+    )
+    hangs = lead.split("It hangs mostly on ")[1].split(" (")[0]
+    assert "(0 / 0)" not in lead and hangs in ("cost and gain", "gain and cost")

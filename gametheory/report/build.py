@@ -717,14 +717,15 @@ def _prediction_words(probs: Any, held: Any, result: Any) -> str:
     )
     count = len(label.split(" | "))
     degenerate = any("infinitely many" in w for w in result.warnings)
+    partial = "" if result.complete else "; the solver's list may be incomplete"
     if count == 1:
-        return f"The prediction ({label})"
+        return f"The prediction ({label}{partial})"
     if degenerate:
         return (
             f"The prediction, a continuum of equilibria (a degenerate game; its {count} extreme "
-            f"equilibria: {label}),"
+            f"equilibria: {label}{partial}),"
         )
-    return f"The prediction, a set of {count} equilibria ({label}),"
+    return f"The prediction, a set of {count} equilibria ({label}{partial}),"
 
 
 def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
@@ -744,9 +745,12 @@ def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
         if holds.constant:
             sentences.append("No judgement call changes it.")
         else:
-            top = [name for name, value in holds.ranked() if value >= 0.1][:3]
+            top = [(name, value) for name, value in holds.ranked() if value >= 0.1][:3]
+            indices = _join([f"{value:.2f}" for _, value in top])
+            plural = "indices" if len(top) > 1 else "index"
             sentences.append(
-                f"It hangs mostly on {_join(top)}."
+                f"It hangs mostly on {_join([name for name, _ in top])} (total Sobol' {plural} "
+                f"{indices}: the share of its variance each is involved in)."
                 if top
                 else "No single judgement call explains a tenth of its uncertainty."
             )
