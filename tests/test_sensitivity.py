@@ -232,3 +232,13 @@ def test_an_interaction_splits_first_order_and_total() -> None:
         assert _within(row.first[k], 3 / 7, row.first_conf[k])
         assert _within(row.total[k], 4 / 7, row.total_conf[k])
     assert row.variance == pytest.approx(7 / 144, rel=0.05)
+
+
+def test_the_sample_size_limit_counts_values_not_only_points(monkeypatch) -> None:
+    from gametheory.analysis.uncertainty import _sensitivity
+
+    monkeypatch.setattr(_sensitivity, "MAX_CELLS", 1000)
+    # 64 x (2 + 2) points x 2 parameters = 512 values: allowed; 256 x 4 x 2 = 2,048: refused.
+    sensitivity(_switch(), n=64)
+    with pytest.raises(ScenarioError, match="more than the limit of 1,000 values"):
+        sensitivity(_switch(), n=256)

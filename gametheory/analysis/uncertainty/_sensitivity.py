@@ -41,11 +41,12 @@ Methods
     probability scale (``levels = 4``: from the 1/8 quantile to the 5/8, or 3/8 to 7/8). Campolongo,
     Cariboni and Saltelli, Environ. Model. Softw. 22 (2007) 1509-1518, for ``mu_star``.
 
-Limits: at most :data:`MAX_POINTS` evaluations in one call (checked before sampling); Sobol'
-needs ``n`` a power of two; parameters without a belief (an unbounded range and no declared
-distribution) and those whose belief is a single value are held at the baseline and listed in
-``fixed``. A constant output (e.g. the prediction holds at every point) has no variance to share
-out: its indices are reported as 0 with ``constant=True``.
+Limits: at most :data:`MAX_POINTS` evaluations and :data:`MAX_CELLS` sampled values in one
+call (checked before sampling); Sobol' needs ``n`` a power of two; parameters without a
+belief (an unbounded range and no declared distribution) and those whose belief is a single
+value are held at the baseline and listed in ``fixed``. A constant output (e.g. the prediction
+holds at every point) has no variance to share out: its indices are reported as 0 with
+``constant=True``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ from ...sweeps.table import solve_chunk
 from ._thresholds import _PointsDesign
 
 __all__ = [
+    "MAX_CELLS",
     "MAX_POINTS",
     "METHODS",
     "SELECTIONS",
@@ -79,6 +81,8 @@ __all__ = [
 #: Most points one sensitivity analysis evaluates (about 0.1 s of solving per 1,000 points on
 #: a two-player scenario the size of London's).
 MAX_POINTS = 1_000_000
+#: Most sampled values (points x parameters) held at once: 64 million, 512 MB of float64.
+MAX_CELLS = 64_000_000
 METHODS = ("sobol", "morris")
 #: Rules for a point with several equilibria.
 SELECTIONS = ("mean", "first")
@@ -331,6 +335,12 @@ def sensitivity(
         raise ScenarioError(
             f"{method} with n = {n:,} and {k} parameters needs {count:,} points, more than the "
             f"limit of {MAX_POINTS:,}; lower n"
+        )
+    if count * k > MAX_CELLS:
+        raise ScenarioError(
+            f"{method} with n = {n:,} and {k} parameters needs {count:,} points x {k} values "
+            f"({8 * count * k / 2**20:,.0f} MB for the sample alone), more than the limit of "
+            f"{MAX_CELLS:,} values; lower n or vary fewer parameters (params=...)"
         )
     problem = {"num_vars": k, "names": list(names), "bounds": [[0.0, 1.0]] * k}
     unit = _sample(problem, method, n, levels, seed)
