@@ -241,3 +241,24 @@ def test_exact_answers_match_a_dense_grid(seed) -> None:
         assert not ok.any()  # a proof of impossibility must hold on every grid point
     if result.found:
         assert result.margin >= m - 1e-9  # re-checked on the payoffs
+
+
+def test_prediction_change_refuses_too_many_profiles_before_solving(monkeypatch) -> None:
+    from gametheory.analysis.negotiation import whatif
+
+    monkeypatch.setattr(whatif, "MAX_CANDIDATES", 31)  # London has 8 x 4 = 32 profiles
+    with pytest.raises(WhatIfError, match="32 pure profiles"):
+        prediction_change(gt.load(LONDON))
+
+
+def test_large_batches_are_evaluated_in_chunks(monkeypatch) -> None:
+    """Memory per payoff evaluation is bounded: with a tiny budget every point is its own batch,
+    and the answer is the same."""
+    from gametheory.analysis.negotiation import whatif
+
+    sc = gt.load(LONDON)
+    target = {"US": "maintain+enforce+keep", "China": "withhold+slow"}
+    before = parameter_change(sc, target, margin=0.1, vary=["pressure_value"])
+    monkeypatch.setattr(whatif, "EVALUATION_BYTES", 1)
+    after = parameter_change(sc, target, margin=0.1, vary=["pressure_value"])
+    assert after.values == before.values

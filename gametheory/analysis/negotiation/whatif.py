@@ -24,6 +24,7 @@ keeps AI-chip controls"):
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -382,6 +383,10 @@ class ParameterChange:
 LINEAR_CHECKS = 16
 #: Relative tolerance of that check (times the largest absolute difference seen, at least 1).
 LINEAR_TOL = 1e-9
+#: Memory for one batch of payoff evaluations (points are evaluated in batches of this size).
+EVALUATION_BYTES = 64 * 2**20
+#: Most pure profiles :func:`prediction_change` examines (one small problem each).
+MAX_CANDIDATES = 4096
 #: Points along the segment from the baseline to a qualifying sampled point, to bring the start
 #: of a local search close to the nearest qualifying point on that segment.
 SEGMENT_POINTS = 32
@@ -412,9 +417,15 @@ class _Losses:
         self.target = int(np.ravel_multi_index(index, shape))
         self.cells = np.array([np.ravel_multi_index(dev, shape) for _, dev in deviations])
         self.evaluated = 0
+        # Points per payoff evaluation, so that one batch's payoff tensor stays near 64 MB.
+        per_point = 8 * len(scenario.players) * math.prod(shape)
+        self.chunk = max(1, EVALUATION_BYTES // per_point)
 
     def __call__(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         X = np.atleast_2d(X)
+        if len(X) > self.chunk:
+            parts = [self(X[k : k + self.chunk]) for k in range(0, len(X), self.chunk)]
+            return np.concatenate(parts)
         values = {k: np.full(len(X), v) for k, v in self.base.items()}
         for j, name in enumerate(self.names):
             values[name] = X[:, j]
@@ -1132,6 +1143,13 @@ def prediction_change(
         raise WhatIfError(f"margin must be a positive number, got {margin}")
     if scenario.timing != "simultaneous":
         raise WhatIfError("prediction_change works on simultaneous scenarios")
+    profiles = math.prod(len(a) for a in scenario.actions)
+    if profiles > MAX_CANDIDATES:
+        raise WhatIfError(
+            f"the game has {profiles:,} pure profiles, more than the {MAX_CANDIDATES:,} "
+            "prediction_change examines (one problem each); use thresholds or parameter_change "
+            "with a target"
+        )
     base = scenario.resolve(values or {})
     game0 = scenario.game(base)
     result = solve(game0)
