@@ -262,3 +262,16 @@ def test_large_batches_are_evaluated_in_chunks(monkeypatch) -> None:
     monkeypatch.setattr(whatif, "EVALUATION_BYTES", 1)
     after = parameter_change(sc, target, margin=0.1, vary=["pressure_value"])
     assert after.values == before.values
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sample": 10**9}, "sample must be from 0 to 1,000,000"),
+        ({"starts": 0}, "starts must be from 1"),
+        ({"maxiter": 2.5}, "maxiter must be a whole number"),
+    ],
+)
+def test_search_sizes_are_checked_before_any_work(kwargs, message) -> None:
+    with pytest.raises(WhatIfError, match=message):
+        parameter_change(_linear_game(), ["Up", "Left"], **kwargs)

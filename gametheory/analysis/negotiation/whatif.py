@@ -635,6 +635,7 @@ def _parameter_change(
 ) -> ParameterChange:
     if not np.isfinite(margin) or margin < 0:
         raise WhatIfError(f"margin must be a non-negative number, got {margin}")
+    _check_search(starts, sample, maxiter)
     if scenario.timing != "simultaneous":
         raise WhatIfError(
             "parameter_change works on simultaneous scenarios; for a sequential one, use "
@@ -692,6 +693,24 @@ def _parameter_change(
         problem.exact,
         impossible,
     )
+
+
+#: Largest random sample and number of local searches a search accepts.
+MAX_SAMPLE = 1_000_000
+MAX_STARTS = 1_000
+
+
+def _check_search(starts: object, sample: object, maxiter: object) -> None:
+    """Refuse search sizes that are not whole numbers in range, before any work."""
+    for name, value, low, high in (
+        ("starts", starts, 1, MAX_STARTS),
+        ("sample", sample, 0, MAX_SAMPLE),
+        ("maxiter", maxiter, 1, 100_000),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise WhatIfError(f"{name} must be a whole number, got {value!r}")
+        if not low <= value <= high:
+            raise WhatIfError(f"{name} must be from {low:,} to {high:,}, got {value:,}")
 
 
 def _linear_proof(player: str, action: str, top: float, margin: float) -> str:
@@ -1141,6 +1160,7 @@ def prediction_change(
 
     if not np.isfinite(margin) or margin <= 0:
         raise WhatIfError(f"margin must be a positive number, got {margin}")
+    _check_search(starts, sample, maxiter)
     if scenario.timing != "simultaneous":
         raise WhatIfError("prediction_change works on simultaneous scenarios")
     profiles = math.prod(len(a) for a in scenario.actions)
