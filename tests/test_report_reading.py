@@ -282,7 +282,7 @@ def test_how_sure_leads_with_probability_drivers_and_breaks(london) -> None:
     assert 0 < low <= probability <= high < 1
     hangs = lead.split("It hangs mostly on ")[1].split(".")[0]
     assert "reciprocity_value" in hangs and "controls_leverage" in hangs
-    assert "controls_leverage rises above 3 (US: maintain+extend+keep" in lead
+    assert "controls_leverage rises above 3 (then US keeps other controls;" in lead
     assert "reciprocity_value falls below 2" in lead
     assert "at exactly 3 the game is degenerate" in lead
     # Moving both together, the gap of 1 closes at 2.5 each (gametheory.prediction_change).

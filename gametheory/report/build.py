@@ -666,7 +666,7 @@ def _robustness_section(
     if probs is None and sobol is None and held is None:
         return None, (), None
     prediction = _prediction_words(probs, held, result)
-    paragraphs = [_lead_sentence(prediction, probs, sobol, held)]
+    paragraphs = [_lead_sentence(prediction, probs, sobol, held, scenario)]
     joint = _joint_change(scenario, values)
     if joint is not None:
         paragraphs.append(joint)
@@ -728,7 +728,9 @@ def _prediction_words(probs: Any, held: Any, result: Any) -> str:
     return f"The prediction, a set of {count} equilibria ({label}{partial}),"
 
 
-def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
+def _lead_sentence(
+    prediction: str, probs: Any, sobol: Any, held: Any, scenario: Scenario | None = None
+) -> str:
     """The answer first: probability, what it hangs on, where it breaks (a sentence each)."""
     sentences = []
     if probs is not None:
@@ -754,7 +756,7 @@ def _lead_sentence(prediction: str, probs: Any, sobol: Any, held: Any) -> str:
                 if top
                 else "No single judgement call explains a tenth of its uncertainty."
             )
-    breaks = _breaks(held)
+    breaks = _breaks(held, scenario=scenario)
     if breaks:
         sentences.append(
             "With the other parameters at their values, it breaks if "
@@ -797,7 +799,39 @@ def _probability_words(p: float, low: float, high: float) -> str:
     return f"{p:.{digits}f} (95 % interval {low:.{digits}f} to {high:.{digits}f})"
 
 
-def _breaks(held: Any, count: int = 2) -> list[str]:
+def _changes_in_words(scenario: Scenario, prediction: str, other: str | None) -> str | None:
+    """What differs from the prediction, chip by chip: ``US keeps other controls``.
+
+    Only for chip-form scenarios and single pure outcomes on both sides; else None.
+    """
+    if scenario.form != "chips" or not other or " | " in other or " | " in prediction:
+        return None
+
+    def choices(label: str) -> dict[str, list[str]] | None:
+        out: dict[str, list[str]] = {}
+        for part in label.split(" / "):
+            player, _, actions = part.partition(": ")
+            if player not in scenario.players or actions.startswith("mix("):
+                return None
+            out[player] = actions.split("+")
+        return out
+
+    before, after = choices(prediction), choices(other)
+    if before is None or after is None:
+        return None
+    said = []
+    for player in scenario.players:
+        chips = _player_chips(scenario, player)
+        old, new = before.get(player, []), after.get(player, [])
+        if len(chips) != len(old) or len(chips) != len(new):
+            return None
+        moved = {c: b for c, a, b in zip(chips, old, new, strict=True) if a != b}
+        if moved:
+            said.append(f"{player} {_chip_choices(scenario, moved)}")
+    return "; ".join(said) if said else None
+
+
+def _breaks(held: Any, count: int = 2, scenario: Scenario | None = None) -> list[str]:
     """``pressure_value > 3.7 (then ...)`` for the nearest changes, degenerate ends said."""
     if held is None:
         return []
@@ -817,7 +851,8 @@ def _breaks(held: Any, count: int = 2) -> list[str]:
         beyond = t.outcome_above if side == "high" else t.outcome_below
         degenerate = t.degenerate_at_high if side == "high" else t.degenerate_at_low
         move = "rises above" if side == "high" else "falls below"
-        then = _outcome_text(beyond)
+        words = _changes_in_words(scenario, held.outcome, beyond) if scenario is not None else None
+        then = f"then {words}" if words else _outcome_text(beyond)
         if degenerate is not None:
             ties = len(degenerate.split(" | "))
             listed = f"a tie with {ties} equilibria listed" if ties > 1 else "a tie"
