@@ -286,8 +286,9 @@ def test_how_sure_leads_with_probability_drivers_and_breaks(london) -> None:
     assert "reciprocity_value falls below 2" in lead
     assert "at exactly 3 the game is degenerate" in lead
     # Moving both together, the gap of 1 closes at 2.5 each (gametheory.prediction_change).
-    joint = next(p for p in section.paragraphs if p.startswith("The smallest joint move"))
-    assert "controls_leverage from 2 to 2.5 (+0.5) and reciprocity_value from 3 to 2.5" in joint
+    joint = next(p for p in section.paragraphs if p.startswith("Moving parameters together"))
+    assert "controls_leverage from 2 to 2.5 and reciprocity_value from 3 to 2.5" in joint
+    assert joint.endswith("just past it, US keeps other controls.")
     captions = [t.caption for t in section.tables]
     assert any(c.startswith("Outcome probabilities") for c in captions)
     assert [f.name for f in section.figures] == ["outcome_probabilities", "sobol"]

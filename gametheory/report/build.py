@@ -780,9 +780,27 @@ def _joint_change(scenario: Scenario, values: dict[str, float]) -> str | None:
     from ..analysis.negotiation.whatif import prediction_change
 
     try:
-        return prediction_change(scenario, values=values).sentence()
+        change = prediction_change(scenario, values=values)
     except GameTheoryError:
         return None
+    words = _changes_in_words(scenario, change.prediction, change.outcome)
+    if not change.found or words is None:
+        return change.sentence()
+    moved = [
+        f"{name} from {format_number(a)} to {format_number(b)}"
+        for name, (a, b) in change.changed().items()
+    ]
+    share = format_number(100 * (change.distance or 0.0), 2)
+    how = (
+        "the nearest such move (every condition involved is linear in the parameters)"
+        if change.all_exact
+        else "the nearest found by a search; a nearer one may exist"
+    )
+    return (
+        f"Moving parameters together, the smallest move that changes the prediction is "
+        f"{_join(moved)}, {share} % of the declared ranges in all ({how}): just past it, "
+        f"{words}."
+    )
 
 
 def _probability_words(p: float, low: float, high: float) -> str:
