@@ -240,18 +240,6 @@ def test_best_response_data_closed_forms() -> None:
         best_response_data(gt.load(LONDON).game())
 
 
-def test_tornado_data_follows_the_payoff_formula() -> None:
-    """Stag hunt: at the first equilibrium (Stag, Stag) each hunter gets `stag`; moving it by
-    10 % of its range (1.01..10) changes that payoff by exactly -0.899 / +0.899."""
-    from gametheory.report.figures import plot_tornado, tornado_data
-
-    data = tornado_data(gt.load(PAYOFFS / "stag_hunt.toml"), "Hunter1")
-    assert data["parameter"].tolist() == ["stag"]
-    assert data["low"].iloc[0] == pytest.approx(-0.899)
-    assert data["high"].iloc[0] == pytest.approx(0.899)
-    assert plot_tornado(data) is not None
-
-
 def test_parameter_path_data() -> None:
     from gametheory.report.figures import parameter_path_data, plot_parameter_path
 

@@ -40,12 +40,10 @@ __all__ = [
     "plot_payoff_heatmap",
     "plot_payoff_space",
     "plot_sobol",
-    "plot_tornado",
     "report_figure",
     "sobol_data",
     "text_colour",
     "to_svg",
-    "tornado_data",
 ]
 
 #: Colour map of the payoff heat maps: light yellow (low) to dark green (high).
@@ -586,105 +584,6 @@ def plot_parameter_path(
     ax.set_xlabel(parameter)
     ax.legend(fontsize=7)
     ax.set_title(f"Equilibrium values along {parameter} (mean over equilibria)", fontsize=9)
-    return ax
-
-
-# ---------------------------------------------------------------------- sensitivity (tornado)
-def tornado_data(
-    scenario: Any, player: str, params: dict[str, float] | None = None, fraction: float = 0.1
-) -> pd.DataFrame:
-    """Change in a player's equilibrium payoff as each parameter moves down and up.
-
-    Each parameter moves by ``fraction`` of its declared range (others stay at their values);
-    the payoff is that of the first listed equilibrium. A step that lands on a degenerate game
-    (a tie, where equilibria appear, vanish or form a continuum) is flagged: "the" equilibrium
-    payoff there depends on which equilibrium is listed first.
-
-    Returns a DataFrame with ``parameter``, ``low``, ``high`` (payoff changes), ``low_value``
-    and ``high_value`` (where the parameter moved to), ``low_degenerate`` and
-    ``high_degenerate`` (whether that game is degenerate), sorted by the size of the swing,
-    largest first. ``frame.attrs`` holds ``baseline_degenerate`` (the same of the starting
-    point) and ``baseline_equilibria`` (how many equilibria it has).
-    """
-    import pandas as pd
-
-    from ..solvers import solve
-
-    base_values = scenario.resolve(params or {})
-    p = scenario.players.index(player)
-
-    def payoff(values: dict[str, float]) -> tuple[float, bool]:
-        result = solve(scenario.game(values))
-        degenerate = any("degenerate" in w for w in result.warnings)
-        return float(result.equilibria[0].payoffs[p]), degenerate
-
-    base_result = solve(scenario.game(base_values))
-    base, base_ambiguous = payoff(base_values)
-    rows = []
-    for name, prm in scenario.parameters.items():
-        if prm.min is None or prm.max is None or prm.max == prm.min:
-            continue
-        step = fraction * (prm.max - prm.min)
-        low_value = max(prm.min, base_values[name] - step)
-        high_value = min(prm.max, base_values[name] + step)
-        low, low_ambiguous = payoff(dict(base_values, **{name: low_value}))
-        high, high_ambiguous = payoff(dict(base_values, **{name: high_value}))
-        rows.append(
-            {
-                "parameter": name,
-                "low": low - base,
-                "high": high - base,
-                "low_value": low_value,
-                "high_value": high_value,
-                "low_degenerate": low_ambiguous,
-                "high_degenerate": high_ambiguous,
-            }
-        )
-    columns = [
-        "parameter",
-        "low",
-        "high",
-        "low_value",
-        "high_value",
-        "low_degenerate",
-        "high_degenerate",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    swing = (frame["high"] - frame["low"]).abs()
-    out = (
-        frame.assign(swing=swing)
-        .sort_values("swing", ascending=False, kind="stable")
-        .drop(columns="swing")
-        .reset_index(drop=True)
-    )
-    out.attrs["baseline_degenerate"] = base_ambiguous
-    out.attrs["baseline_equilibria"] = len(base_result.equilibria)
-    return out
-
-
-def plot_tornado(data: pd.DataFrame, ax: Any = None, top: int = 10) -> Any:
-    """Tornado chart of :func:`tornado_data`: the parameters that move the payoff most.
-
-    Steps flagged degenerate are left out (no bar), and so are parameters whose steps change
-    nothing.
-    """
-    shown = data.copy()
-    for side in ("low", "high"):
-        flag = f"{side}_degenerate"
-        if flag in shown:
-            shown[side] = shown[side].where(~shown[flag].astype(bool))
-    moving = (shown["low"].abs() > 1e-12) | (shown["high"].abs() > 1e-12)
-    shown = shown[moving].head(top).iloc[::-1]
-    if ax is None:
-        ax = _new_axes(6, 0.4 * max(len(shown), 1) + 1.2)[0]
-    y = np.arange(len(shown))
-    ax.barh(y, shown["low"].fillna(0), color="tab:red", label="parameter down")
-    ax.barh(y, shown["high"].fillna(0), color="tab:green", label="parameter up")
-    ax.set_yticks(y, shown["parameter"], fontsize=8)
-    ax.axvline(0, color="black", lw=0.8)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
-    ax.set_xlabel("change in equilibrium payoff")
-    ax.set_title("Sensitivity", fontsize=10)
     return ax
 
 
