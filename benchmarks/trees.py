@@ -1,0 +1,155 @@
+"""Benchmark: subgame perfection on large perfect-information trees, gametheory and pygambit.
+
+Builds seeded random perfect-information trees (two players, two or three moves per decision
+node, continuous payoffs so there are no ties and the subgame-perfect equilibrium is unique)
+of 1,000 to 100,000 nodes and times, on the same trees in the same run:
+
+- gametheory: ``spe_tree`` (backward induction by levels, then the independent one-shot
+  deviation re-check), from a built :class:`~gametheory.model.tree.Tree`; and the ``.efg``
+  reading that gets the tree there;
+- pygambit 17: reading the same ``.efg`` text, and its one equilibrium of a two-player tree by
+  the sequence-form LCP (``lcp_solve(use_strategic=False, rational=False)``).
+  Gambit has no subgame-perfect solver in Python, so this is the nearest peer: one Nash
+  equilibrium of the same tree. Each Gambit run is in a worker process with a time limit.
+
+It prints seconds, the ratio Gambit / ours, and whether Gambit's equilibrium gives the
+subgame-perfect payoffs (it need not: a Nash equilibrium of the tree may rest on threats).
+
+Usage::
+
+    python benchmarks/trees.py [--sizes 1000 10000 100000] [--seed 1] [--gambit-timeout 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import multiprocessing as mp
+import time
+
+import numpy as np
+
+import gametheory as gt
+from gametheory.io.efg import dumps_efg, loads_efg
+
+
+def random_tree(nodes: int, seed: int) -> gt.Tree:
+    """A random perfect-information tree of about ``nodes`` nodes, built level by level."""
+    rng = np.random.default_rng(seed)
+    parent = [np.array([-1])]
+    kinds = []
+    count = 1
+    level = np.array([0])
+    while level.size:
+        room = nodes - count
+        grow = rng.random(level.size) < 0.75
+        fan = rng.integers(2, 4, level.size) * grow
+        total = np.cumsum(fan)
+        keep = total <= room
+        fan = np.where(keep, fan, 0)
+        kinds.append(np.where(fan > 0, 1, 0).astype(np.int8))
+        children = np.repeat(level, fan)
+        parent.append(children)
+        level = np.arange(count, count + children.size)
+        count += children.size
+    parent_arr = np.concatenate(parent)
+    kind = np.concatenate(kinds)
+    decision = np.flatnonzero(kind == 1)
+    infoset = np.full(kind.size, -1)
+    infoset[decision] = np.arange(decision.size)
+    owner = rng.integers(0, 2, decision.size)
+    payoffs = rng.normal(size=(int((kind == 0).sum()), 2))
+    return gt.Tree(("P1", "P2"), parent_arr, kind, infoset, owner, np.ones(kind.size), payoffs)
+
+
+def time_ours(tree: gt.Tree) -> tuple[float, float, np.ndarray]:
+    """Seconds to build the tree from its arrays (validation), to solve it, and the payoffs."""
+    start = time.perf_counter()
+    fresh = gt.Tree(
+        tree.players,
+        tree.parent,
+        tree.kind,
+        tree.infoset,
+        tree.infoset_owner,
+        tree.probability,
+        tree.payoffs,
+    )  # no cached arrays from earlier calls
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    result = gt.spe_tree(fresh)
+    elapsed = time.perf_counter() - start
+    assert result.complete and len(result) == 1 and result[0].gain <= 1e-12
+    return built, elapsed, result[0].payoffs
+
+
+def _gambit_worker(text: str, queue: mp.Queue, solve: bool) -> None:
+    import pygambit as gbt
+
+    start = time.perf_counter()
+    game = gbt.read_efg(io.StringIO(text))
+    queue.put(time.perf_counter() - start)
+    if not solve:
+        return
+    start = time.perf_counter()
+    result = gbt.nash.lcp_solve(game, rational=False, use_strategic=False)
+    elapsed = time.perf_counter() - start
+    payoffs = result.equilibrium.payoffs
+    queue.put((elapsed, [float(payoffs[p]) for p in game.players]))
+
+
+def time_gambit(
+    text: str, timeout: float, solve: bool
+) -> tuple[float | None, tuple[float, list[float]] | None]:
+    """Gambit's reading time and (solve time, payoffs), each None if not done in time."""
+    queue: mp.Queue = mp.Queue()
+    worker = mp.Process(target=_gambit_worker, args=(text, queue, solve))
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        worker.terminate()
+        worker.join()
+    read = queue.get() if not queue.empty() else None
+    solved = queue.get() if not queue.empty() else None
+    return read, solved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 1_000, 100_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--gambit-timeout", type=float, default=60.0)
+    args = parser.parse_args()
+    print(
+        f"{'nodes':>8} {'ours build':>9} {'ours spe':>9} {'ours read':>10} {'gambit read':>12} "
+        f"{'gambit lcp':>11} {'ratio':>8}  gambit's payoffs = SPE's"
+    )
+    gambit_solves = True  # stop asking Gambit to solve once it has run out of time
+    for size in args.sizes:
+        tree = random_tree(size, args.seed)
+        text = dumps_efg(tree)
+        start = time.perf_counter()
+        loads_efg(text)
+        ours_read = time.perf_counter() - start
+        runs = [time_ours(tree) for _ in range(3)]
+        built = min(r[0] for r in runs)
+        ours_best = min(r[1] for r in runs)
+        payoffs = runs[0][2]
+        read, _ = time_gambit(text, args.gambit_timeout, False)
+        solved = time_gambit(text, args.gambit_timeout, True)[1] if gambit_solves else None
+        read_text = f"{read:>11.3f}s" if read is not None else f"{'timeout':>12}"
+        if solved is None:
+            over = f"> {args.gambit_timeout:.0f} s" if gambit_solves else "not run"
+            line = f"{read_text} {over:>11} {'-':>8}  -"
+            gambit_solves = False
+        else:
+            elapsed, theirs = solved
+            same = bool(np.allclose(theirs, payoffs, atol=1e-6))
+            line = f"{read_text} {elapsed:>10.3f}s {elapsed / ours_best:>7.0f}x  {same}"
+        print(
+            f"{tree.n_nodes:>8,} {built:>8.4f}s {ours_best:>8.4f}s {ours_read:>9.3f}s {line}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
