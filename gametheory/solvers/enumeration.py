@@ -46,6 +46,8 @@ MAX_BASES = 3_000_000
 #: Up to this many bases per polytope, vertex enumeration tries every basis in one batch (the
 #: sweep code); beyond it, the game is reduced and its vertices found by lexicographic pivoting.
 SMALL_BASES = 1_000
+#: Games with more payoff cells than this are not reduced (their work is counted in bases).
+MAX_REDUCED_CELLS = 1_000_000
 #: Refuse vertex enumeration when the upper-bound theorem allows more vertices than this for the
 #: searched polytope (20x20: 40,060,020; random 20x20 games have about 2 million).
 MAX_VERTICES = 50_000_000
@@ -83,14 +85,16 @@ def enumeration_work(game: Game) -> int:
     """Work of :func:`vertex_enumeration`: bases tried, or a bound on the vertices visited.
 
     Small games count their ``C(m + n, m)`` bases; larger ones are reduced first and count the
-    upper-bound-theorem maximum of vertices of the reduced game's smaller polytope.
+    upper-bound-theorem maximum of vertices of the reduced game's smaller polytope. Games of
+    more than :data:`MAX_REDUCED_CELLS` cells, or still more than 62 strategies in all after
+    reduction, count bases (far past any limit).
     """
     m, n = game.shape
-    if bases_count(m, n) <= SMALL_BASES:
+    if bases_count(m, n) <= SMALL_BASES or m * n > MAX_REDUCED_CELLS:
         return bases_count(m, n)
     reduced = _reduced(game)
     m, n = reduced.A.shape
-    if bases_count(m, n) <= SMALL_BASES:
+    if bases_count(m, n) <= SMALL_BASES or m + n > MAX_VARIABLES:
         return bases_count(m, n)
     return vertex_bound(min(m, n), m + n)
 
