@@ -334,3 +334,26 @@ def _reachable(tree: Tree, eq, h: int) -> bool:
 
 def _key(behaviour: np.ndarray) -> tuple[float, ...]:
     return tuple(np.round(behaviour, 6) + 0.0)
+
+
+def test_large_tree_with_ties_lists_one_spe_and_says_so() -> None:
+    """Past MAX_TIED_NODES, a perfect-information tree with ties gets the first-best-move SPE
+    (re-checked), marked incomplete, instead of an enumeration that could take minutes."""
+    from gametheory.solvers.tree import MAX_TIED_NODES
+
+    rng = np.random.default_rng(3)
+    tree = random_perfect_information(rng, MAX_TIED_NODES + 500)
+    tied = Tree(
+        tree.players,
+        tree.parent,
+        tree.kind,
+        tree.infoset,
+        tree.infoset_owner,
+        tree.probability,
+        np.round(tree.payoffs),  # a few integer values: ties everywhere
+    )
+    result = spe(tied)
+    assert len(result) == 1 and not result.complete
+    assert "not every one" in result.warnings[0]
+    assert result[0].gain <= 1e-12
+    np.testing.assert_allclose(result[0].payoffs, tied.values(result[0].behaviour)[0])

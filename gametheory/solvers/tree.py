@@ -51,6 +51,7 @@ from ..model.tree import CHANCE, DECISION, TERMINAL, Tree
 __all__ = [
     "MAX_EQUILIBRIA",
     "MAX_SELECTIONS",
+    "MAX_TIED_NODES",
     "TreeEquilibrium",
     "TreeSolveResult",
     "nash_tree",
@@ -68,6 +69,11 @@ MAX_EQUILIBRIA = 1_000
 MAX_SELECTIONS = 10_000
 #: Most subgames solved one by one (the perfect-information fast path has no such limit).
 MAX_SUBGAMES = 200_000
+#: Largest perfect-information tree with ties whose subgame-perfect equilibria are all listed
+#: (above it, the one with the first best move at each node is returned, marked incomplete).
+MAX_TIED_NODES = 20_000
+#: Warnings of indifference that matters to other players start with this (then summarised).
+_MATTER = "indifferent-matters:"
 #: Most nodes, summed over subgames, that the best-response re-check visits.
 MAX_CHECK_WORK = 5_000_000
 
@@ -248,9 +254,17 @@ def spe(tree: Tree, *, tol: float = DEFAULT_TOL) -> TreeSolveResult:
         if not ties.any():
             behaviour = _one_hot(tree, choice)
             return _spe_result(tree, [(behaviour, frozenset())], True, warnings, tol, "levels")
+        tied = int(ties.sum())
+        if tree.n_nodes > MAX_TIED_NODES:
+            warnings.append(
+                f"movers are indifferent at {tied:,} decision nodes of a tree of "
+                f"{tree.n_nodes:,} nodes (over {MAX_TIED_NODES:,}): one subgame-perfect "
+                "equilibrium (the first best move at each node) is listed, not every one"
+            )
+            behaviour = _one_hot(tree, choice)
+            return _spe_result(tree, [(behaviour, frozenset())], False, warnings, tol, "levels")
         warnings.append(
-            f"movers are indifferent at {int(ties.sum()):,} decision nodes; every tied move is "
-            "followed"
+            f"movers are indifferent at {tied:,} decision nodes; every tied move is followed"
         )
     found, complete = _spe_by_subgames(tree, tol, scale, warnings)
     return _spe_result(tree, found, complete, warnings, tol, "subgames")
@@ -420,10 +434,7 @@ def _solve_part(
             out.append((child_values[a], {h: probs}, frozenset()))
         complete = _ties_harmless(child_values[top], scale, tol)
         if not complete:
-            warnings.append(
-                f"{tree.players[p]} is indifferent at {tree.node_name(root)} between moves that "
-                "matter to others; mixtures of them give further equilibria, not listed"
-            )
+            warnings.append(_MATTER + tree.node_name(root))
         return out, complete
     return _solve_part_by_normal_form(tree, root, part, frontier_values, tol, warnings)
 
@@ -593,7 +604,11 @@ def _spe_result(
     equilibria = []
     failed = 0
     for behaviour, arbitrary in found:
-        gain = spe_gain(tree, behaviour)
+        try:
+            gain = spe_gain(tree, behaviour)
+        except SolverError as exc:
+            warnings.append(f"not re-checked: {exc}")
+            gain = float("nan")
         if gain > tol * 10:
             failed += 1
             continue
@@ -601,6 +616,14 @@ def _spe_result(
     if failed:
         warnings.append(f"{failed} candidate(s) failed the subgame-perfection re-check; dropped")
         complete = False
+    matter = list(dict.fromkeys(w[len(_MATTER) :] for w in warnings if w.startswith(_MATTER)))
+    warnings = [w for w in warnings if not w.startswith(_MATTER)]
+    if matter:
+        warnings.append(
+            f"a mover is indifferent between moves that matter to others at {len(matter):,} "
+            f"node(s) (first: {matter[0]}); mixtures of those moves give further "
+            "subgame-perfect equilibria, not listed"
+        )
     method = (
         "backward induction by levels"
         if how == "levels"
