@@ -162,3 +162,17 @@ def test_round_trip_through_gambit() -> None:
     assert again.move_labels == tree.move_labels
     assert again.infoset.tolist() == tree.infoset.tolist()
     np.testing.assert_array_equal(again.payoffs, tree.payoffs)
+
+
+def test_load_tree_and_load(tmp_path) -> None:
+    path = tmp_path / "entry.efg"
+    write_efg(entry_deterrence(), path)
+    tree = gt.load_tree(path)
+    assert tree.players == ("Entrant", "Incumbent")
+    assert gt.spe_tree(tree)[0].payoff() == {"Entrant": 2.0, "Incumbent": 2.0}
+    with pytest.raises(gt.ScenarioError, match="load_tree"):
+        gt.load(path)
+    with pytest.raises(gt.ScenarioError, match="expected a Gambit .efg"):
+        gt.load_tree(tmp_path / "game.nfg")
+    with pytest.raises(gt.ScenarioError, match="no such file"):
+        gt.load_tree(tmp_path / "missing.efg")
