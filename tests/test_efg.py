@@ -172,7 +172,7 @@ def test_load_tree_and_load(tmp_path) -> None:
     assert gt.spe_tree(tree)[0].payoff() == {"Entrant": 2.0, "Incumbent": 2.0}
     with pytest.raises(gt.ScenarioError, match="load_tree"):
         gt.load(path)
-    with pytest.raises(gt.ScenarioError, match="expected a Gambit .efg"):
+    with pytest.raises(gt.ScenarioError, match=r"expected a Gambit \.efg"):
         gt.load_tree(tmp_path / "game.nfg")
     with pytest.raises(gt.ScenarioError, match="no such file"):
         gt.load_tree(tmp_path / "missing.efg")
