@@ -435,7 +435,7 @@ def _strategy_ids(equilibria: list[Profile], player: int) -> list[int]:
     ids = []
     for eq in equilibria:
         s = eq.strategies[player]
-        near = (
+        near: Any = (
             np.nonzero(np.abs(np.array(seen) - s).max(axis=1) <= DUPLICATE_DISTANCE)[0]
             if seen
             else []
