@@ -53,14 +53,22 @@ PIVOT_TOL = 1e-9
 ZERO_TOL = 1e-9
 #: A square system whose determinant is below this fraction of Hadamard's bound is singular.
 SINGULAR_DET = 1e-11
+#: Dictionary entries (floats) kept in the search's pool, about 200 MB; further bases wait as
+#: indices only and have their dictionaries rebuilt (one batched solve) when expanded.
+POOL_ENTRIES = 25_000_000
 #: Bases expanded together (arrays of ``BLOCK x d x k`` floats).
 BLOCK = 2048
 #: Label bit masks are ``int64``: at most this many labels (``m + n``).
 MAX_VARIABLES = 62
+#: Fixed random right-hand side (entries in [-1, 1]) probing for near-singular systems.
+_PROBE = np.random.default_rng(20100).uniform(-1.0, 1.0, MAX_VARIABLES)
 #: Multiplier of the hash set (Knuth's multiplicative hashing with the golden ratio).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 Bases = tuple[NDArray[np.float64], NDArray[np.int64]]
+Pooled = tuple[
+    NDArray[np.float64] | None, NDArray[np.float64] | None, NDArray[np.integer], NDArray[np.integer]
+]
 
 
 def vertex_bound(dimension: int, facets: int) -> int:
@@ -151,19 +159,27 @@ def polytope_bases(M: NDArray[np.float64], *, careful: bool, max_bases: int) -> 
     seen = KeySet()
     seen.add(np.array([bit[d:].sum()], dtype=np.int64))
     # Dictionary layout D[f, q, i]: coefficient of cobasic variable cob[f, q] in basic row i.
-    pool = [
-        (
-            np.ascontiguousarray(M.T, dtype=np.float64)[None],
-            np.ones((1, k)),
-            (d + np.arange(k))[None],
-            np.arange(d)[None],
-        )
-    ]
+    # Pool entries hold dictionaries while they fit in POOL_ENTRIES floats; beyond that only the
+    # bases (as int8 indices), and their dictionaries are rebuilt when taken from the pool.
+    tableau = np.concatenate([M, np.eye(k)], axis=1)
+    start = (np.ascontiguousarray(M.T, dtype=np.float64)[None], np.ones((1, k)))
+    pool: list[Pooled] = [(*start, (d + np.arange(k))[None], np.arange(d)[None])]
+    stored = d * k
     while pool:
-        D, beta, basic, cob = pool.pop()
-        if len(beta) > BLOCK:
-            pool.append((D[BLOCK:], beta[BLOCK:], basic[BLOCK:], cob[BLOCK:]))
-            D, beta, basic, cob = D[:BLOCK], beta[:BLOCK], basic[:BLOCK], cob[:BLOCK]
+        D, beta, raw_basic, raw_cob = pool.pop()
+        if len(raw_basic) > BLOCK:
+            rest = (D[BLOCK:], beta[BLOCK:]) if D is not None and beta is not None else (None, None)
+            pool.append((*rest, raw_basic[BLOCK:], raw_cob[BLOCK:]))
+            D, beta = (
+                (D[:BLOCK], beta[:BLOCK]) if D is not None and beta is not None else (None, None)
+            )
+            raw_basic, raw_cob = raw_basic[:BLOCK], raw_cob[:BLOCK]
+        basic: NDArray[np.int64] = raw_basic.astype(np.int64)
+        cob: NDArray[np.int64] = raw_cob.astype(np.int64)
+        if D is None or beta is None:
+            D, beta = _dictionaries(tableau, basic, cob)
+        else:
+            stored -= D.size
         if not careful and bool((beta <= ZERO_TOL).any()):
             raise DegenerateVertexError
         yield beta, basic
@@ -181,7 +197,40 @@ def polytope_bases(M: NDArray[np.float64], *, careful: bool, max_bases: int) -> 
             raise TooManyBasesError
         if new.any():
             f, q = np.divmod(order[first][new], d)
-            pool.append(_pivot(D, beta, basic, cob, f, q, leave[f, q]))
+            if stored + len(f) * d * k <= POOL_ENTRIES:
+                pool.append(_pivot(D, beta, basic, cob, f, q, leave[f, q]))
+                stored += len(f) * d * k
+            else:
+                pool.append((None, None, *_exchange(basic, cob, f, q, leave[f, q])))
+
+
+def _dictionaries(
+    tableau: NDArray[np.float64], basic: NDArray[np.int64], cob: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Dictionaries ``B^-1 N`` (layout ``[f, q, i]``) and values ``B^-1 1`` of bases."""
+    count, k = basic.shape
+    d = cob.shape[1]
+    Bm = np.moveaxis(tableau[:, basic], 1, 0)  # (F, k, k): columns of the basic variables
+    rhs = np.empty((count, k, d + 1))
+    rhs[:, :, :d] = np.moveaxis(tableau[:, cob], 1, 0)
+    rhs[:, :, d] = 1.0
+    solution = np.asarray(np.linalg.solve(Bm, rhs), dtype=np.float64)
+    return np.ascontiguousarray(np.swapaxes(solution[:, :, :d], 1, 2)), solution[:, :, d]
+
+
+def _exchange(
+    basic: NDArray[np.int64],
+    cob: NDArray[np.int64],
+    f: NDArray[np.int64],
+    q: NDArray[np.int64],
+    r: NDArray[np.int64],
+) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+    """The bases after the pivots, without their dictionaries (compact, int8)."""
+    e = np.arange(len(f))
+    new_basic, new_cob = basic[f].astype(np.int8), cob[f].astype(np.int8)
+    new_basic[e, r] = cob[f, q]
+    new_cob[e, q] = basic[f, r]
+    return new_basic, new_cob
 
 
 def _leaving_rows(
@@ -417,19 +466,32 @@ def _solve_ones(
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Solve ``M y = 1`` for a batch of square systems; flag (nearly) singular ones.
 
-    LAPACK's batched solver is used for the non-singular systems; a system is singular when its
-    determinant is below ``SINGULAR_DET`` times the product of its row norms (Hadamard's bound).
+    One LAPACK factorisation per system solves for two right-hand sides, ones and a fixed
+    random vector ``r``: ``|M^-1 r|`` estimates ``1 / sigma_min`` (a random ``r`` has a
+    component along the least singular direction), so a system whose estimated condition
+    number exceeds ``1 / SINGULAR_DET`` is flagged singular. Exactly singular systems make
+    LAPACK fail; the batch is then redone with determinants relative to Hadamard's bound.
     """
     count, t, _ = systems.shape
     if t <= 3:
         return solve_small(systems)
-    sign, logdet = np.linalg.slogdet(systems)
-    bound = np.log(np.linalg.norm(systems, axis=2)).sum(axis=1)
-    ok = (sign != 0) & (logdet - bound > np.log(SINGULAR_DET))
-    y = np.zeros((count, t))
-    if ok.any():
-        y[ok] = np.linalg.solve(systems[ok], np.ones((int(ok.sum()), t, 1)))[:, :, 0]
-    return y, ok
+    rhs = np.empty((count, t, 2))
+    rhs[:, :, 0] = 1.0
+    rhs[:, :, 1] = _PROBE[:t]
+    try:
+        solution = np.asarray(np.linalg.solve(systems, rhs), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        sign, logdet = np.linalg.slogdet(systems)
+        bound = np.log(np.linalg.norm(systems, axis=2)).sum(axis=1)
+        ok = (sign != 0) & (logdet - bound > np.log(SINGULAR_DET))
+        y = np.zeros((count, t))
+        if ok.any():
+            y[ok] = np.linalg.solve(systems[ok], np.ones((int(ok.sum()), t, 1)))[:, :, 0]
+        return y, ok
+    scale = np.abs(systems).sum(axis=2).max(axis=1)  # infinity norm of M
+    probe = np.abs(solution[:, :, 1]).max(axis=1) * scale
+    well = (probe < 1.0 / SINGULAR_DET) & np.isfinite(solution[:, :, 0]).all(axis=1)
+    return solution[:, :, 0], np.asarray(well, dtype=bool)
 
 
 def _match_masks(
