@@ -1,8 +1,8 @@
 """Extensive-form games: immutable game trees with chance, information sets and payoffs.
 
 A :class:`Tree` is stored as flat arrays over its nodes, in breadth-first order (every node's
-parent comes before it and siblings are consecutive), so a tree of a million nodes costs a few
-tens of megabytes and the analyses run level by level with numpy:
+parent comes before it and siblings are consecutive), so the analyses run level by level with
+numpy (a million nodes of a two-player tree take about 160 MB, most of it the move labels):
 
 - ``parent[i]`` (``-1`` at the root), and derived ``first_child[i]``, ``n_children[i]``;
 - ``kind[i]``: :data:`TERMINAL`, :data:`DECISION` or :data:`CHANCE`;
@@ -68,7 +68,7 @@ FloatArray = NDArray[np.float64]
 TERMINAL, DECISION, CHANCE = 0, 1, 2
 _KIND_NAMES = {TERMINAL: "terminal", DECISION: "decision", CHANCE: "chance"}
 
-#: Most nodes in a tree (a million nodes of a two-player tree take about 60 MB).
+#: Most nodes in a tree (a million nodes of a two-player tree take about 160 MB).
 MAX_NODES = 2_000_000
 #: Most players (as for normal-form games: one array axis each in the reduced normal form).
 MAX_PLAYERS = 32
