@@ -49,8 +49,14 @@ def test_report_sections_and_findings(london_report) -> None:
         "dominance",
         "bargaining",
         "robustness",
+        "ordinal",
         "whatif",
     ]
+    # The graph model's Nash (rational) stable states are the pure equilibria: London has one.
+    ordinal = " ".join(london_report.section("ordinal").paragraphs)
+    assert "Nash equilibria: state 23 (US: maintain+extend+lift / China: withhold+expedite)." in (
+        ordinal
+    )
     findings = " ".join(london_report.section("equilibria").paragraphs)
     assert (
         "At the baseline, the only equilibrium is pure: US: maintain+extend+lift / China: "
@@ -70,7 +76,7 @@ def test_html_is_self_contained(london_report, tmp_path) -> None:
     html = render_html(london_report)
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
     figures = sum(len(s.figures) for s in london_report.sections)
-    assert figures == 4  # heat map, payoff space, outcome probabilities, Sobol' indices
+    assert figures == 5  # heat map, payoff space, outcome probabilities, Sobol' indices, moves
     assert html.count("<svg") == figures
     for section in london_report.sections:
         assert f'id="{section.id}"' in html
@@ -200,7 +206,7 @@ def test_report_renders_in_a_real_browser_offline(london_report, tmp_path) -> No
     assert dom.returncode == 0, dom.stderr[-2000:]
     for section in london_report.sections:
         assert f'id="{section.id}"' in dom.stdout
-    assert dom.stdout.count("<svg") == 4
+    assert dom.stdout.count("<svg") == 5
     assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)

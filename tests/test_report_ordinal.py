@@ -58,3 +58,21 @@ def test_section_renders_in_both_formats():
     html, markdown = render_html(report), render_markdown(report)
     assert "Stability when only rankings are known" in html and "<svg" in html
     assert "## Stability when only rankings are known (graph model)" in markdown
+
+
+def test_report_command_on_an_ordinal_file_leads_with_the_resolutions(tmp_path):
+    """`gametheory report` on the Elmira file: one graph-model section that opens with the
+    SEQ equilibria; the published ones (Fang, Hipel and Kilgour 1993: states 5 = NYNNY and
+    8 = YNYNY, plus Uniroyal abandoning) are named in the first sentence."""
+    from gametheory.cli import main
+
+    out = tmp_path / "elmira.html"
+    assert main(["report", str(PAYOFFS / "elmira_ordinal.toml"), "--out", str(out)]) == 0
+    html = out.read_text()
+    lead = html[html.index("Likely resolutions") :][:600]
+    assert "(NYNNY)" in lead and "(YNYNY)" in lead
+    assert "<svg" in html and "scenario content hash" in html
+    assert (
+        main(["report", str(PAYOFFS / "elmira_ordinal.toml"), "--set", "x=1", "--out", str(out)])
+        == 2
+    )

@@ -12,7 +12,7 @@ import datetime as _dt
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,62 +23,12 @@ from .._format import format_number, strategy_label
 from ..errors import GameTheoryError
 from ..model.game import Game
 from ..model.scenario import Scenario
-from .render import render_html
+from .document import Figure, Report, Section, Table
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Figure", "Report", "Section", "Table", "boundary_lines", "build_report"]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table: column names and rows of strings; ``fold``: shown folded (``<details>``)."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    caption: str = ""
-    fold: bool = False
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A figure as an SVG document, with a caption."""
-
-    svg: str
-    caption: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled section of paragraphs, tables and figures."""
-
-    id: str
-    title: str
-    paragraphs: tuple[str, ...] = ()
-    tables: tuple[Table, ...] = ()
-    figures: tuple[Figure, ...] = ()
-
-
-@dataclass(frozen=True)
-class Report:
-    """A whole report: title, sections, and the methods box."""
-
-    title: str
-    sections: tuple[Section, ...]
-    methods: tuple[tuple[str, str], ...] = field(default=())
-
-    def _repr_html_(self) -> str:
-        html = render_html(self)
-        return html[html.index("<body>") + len("<body>") : html.rindex("</body>")]
-
-    def section(self, section_id: str) -> Section:
-        """The section with this id."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
 
 
 def content_hash(path: str | None, scenario: Scenario) -> str:
@@ -168,6 +118,7 @@ def build_report(
         if headline is not None:
             summary = sections[0]
             sections[0] = replace(summary, paragraphs=(*summary.paragraphs, headline))
+        sections.append(_ordinal_view(scenario, game, values))
     if sweep is not None:
         sections.append(_sweep_section(scenario, sweep, values))
     whatif = _whatif_section(scenario, game, result, values, target)
@@ -649,6 +600,39 @@ def _has_belief(scenario: Scenario, name: str) -> bool:
         return scenario.parameters[name].belief is not None
     except GameTheoryError:
         return False
+
+
+#: Most pure profiles for which a report adds the graph-model (ordinal) view of a scenario.
+MAX_ORDINAL_PROFILES = 1024
+
+
+def _ordinal_view(scenario: Scenario, game: Game, values: dict[str, float]) -> Section:
+    """The graph-model view: stability when each side's payoffs only rank the outcomes."""
+    from ..analysis.ordinal import GraphModel
+    from .ordinal import ordinal_section
+
+    title = "Stability when only rankings are known (graph model)"
+    profiles = int(np.prod(game.shape))
+    if profiles > MAX_ORDINAL_PROFILES:
+        return Section(
+            "ordinal",
+            title,
+            (
+                f"Not computed: the game has {profiles:,} pure outcomes; the report draws the "
+                f"ordinal view for at most {MAX_ORDINAL_PROFILES:,} "
+                "('gametheory stability' analyses larger ones).",
+            ),
+        )
+    section = ordinal_section(GraphModel.from_scenario(scenario, values))
+    intro = (
+        "Here each side's payoffs are read only as a ranking of the outcomes (a state is one "
+        "choice of every chip). A pure Nash equilibrium is a state where no side gains by a "
+        "move of its own; the graph model also counts a move as deterred when the other side "
+        "can answer it and leave the mover worse off (Fang, Hipel and Kilgour 1993). States "
+        "stable only by such sanctions are outcomes the cardinal analysis does not predict "
+        "but that may persist if threats are believed."
+    )
+    return replace(section, paragraphs=(intro, *section.paragraphs))
 
 
 def _robustness_section(

@@ -1,22 +1,25 @@
 """Report section for a graph model: states and their stability, sanctions in words, move graph.
 
-:func:`ordinal_section` returns a :class:`~gametheory.report.build.Section` (the report builder
+:func:`ordinal_section` returns a :class:`~gametheory.report.document.Section` (the report builder
 decides where it goes); :func:`plot_moves` draws the unilateral improvements around the
 equilibria on a matplotlib ``Axes`` (:func:`move_graph_data` is the data behind it).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
 import math
+from pathlib import Path
 from typing import Any
 
 from ..analysis.ordinal import CONCEPTS, GraphModel, Stability, analyse, coalitions, sanctions
 from ..analysis.ordinal.explain import evolution, state_name
 from ..analysis.ordinal.stability import MAX_COALITION_DMS
-from .build import Figure, Section, Table
+from .document import Figure, Report, Section, Table
 from .figures import _new_axes, report_figure, to_svg
 
-__all__ = ["move_graph_data", "ordinal_section", "plot_moves"]
+__all__ = ["build_ordinal_report", "move_graph_data", "ordinal_section", "plot_moves"]
 
 #: Most states the state table lists (equilibria and the status quo first).
 MAX_TABLE_STATES = 64
@@ -72,13 +75,52 @@ def ordinal_section(model: GraphModel, *, figure: bool = True) -> Section:
     )
 
 
+def build_ordinal_report(model: GraphModel, path: str | Path | None = None) -> Report:
+    """A report on an ordinal scenario file: its graph model and the stability of every state.
+
+    ``path`` is the file read (its SHA-256 goes into the methods box).
+    """
+    from .._version import __version__
+
+    methods = [("gametheory version", __version__)]
+    if path is not None:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        methods.append(("scenario content hash (SHA-256)", digest))
+    methods.append(("generated", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    return Report(model.title or "Graph model", (ordinal_section(model),), tuple(methods))
+
+
 def _summary(model: GraphModel, result: Stability) -> list[str]:
+    seq = result.equilibria("seq")
+    nash = set(result.equilibria("nash"))
+    if seq:
+        both = [state_name(model, s) for s in seq if s in nash]
+        lead = (
+            "Likely resolutions (stable for every decision maker when only credible "
+            "sanctions count, sequential stability): "
+            + _join_names([state_name(model, s) for s in seq[:6]], len(seq))
+            + "."
+        )
+        if len(both) == len(seq):
+            lead += " All of them are also Nash stable: nobody gains there by a move of its own."
+        elif both:
+            lead += (
+                " Of these, no decision maker can even gain by a move of its own at "
+                + _join_names(both[:6], len(both))
+                + " (Nash stable)."
+            )
+    else:
+        lead = (
+            "No state is stable for every decision maker under sequential stability: the "
+            "conflict has no resolution that credible sanctions alone hold in place."
+        )
     out = [
+        lead,
         f"The graph model has {len(model.decision_makers)} decision makers, "
         f"{len(model.options)} options and {model.n_states} feasible states. Each decision "
         "maker only ranks the states; a state is stable for it when every move it would "
         "gain by can be answered by the others in a way that leaves it no better off (the "
-        "concepts differ in which answers count)."
+        "concepts differ in which answers count).",
     ]
     for concept in CONCEPTS:
         eq = result.equilibria(concept)
@@ -97,10 +139,19 @@ def _summary(model: GraphModel, result: Stability) -> list[str]:
             if path is not None:
                 reach.append(f"{state_name(model, s)} in {len(path)} move(s)")
         out.append(
-            f"From the status quo ({state_name(model, model.status_quo)}), unilateral "
+            f"From the status quo, {state_name(model, model.status_quo)}, unilateral "
             "improvements reach " + (", ".join(reach) if reach else "no SEQ equilibrium") + "."
         )
     return out
+
+
+def _join_names(names: list[str], total: int) -> str:
+    more = f" and {total - len(names)} more" if total > len(names) else ""
+    if len(names) == 1:
+        return names[0] + more
+    if more:
+        return ", ".join(names) + more
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _stable_cell(model: GraphModel, result: Stability, concept: str, s: int) -> str:
@@ -147,7 +198,7 @@ def _state_table(model: GraphModel, result: Stability) -> Table:
         tuple(rows),
         "States" + shown + ": option settings, each decision maker's rank (1 = most preferred, "
         "ties share a rank) and, per concept, 'equilibrium' or the decision makers for whom "
-        "the state is stable.",
+        "the state is stable",
         fold=len(rows) > 20 or len(columns) > 12,
     )
 

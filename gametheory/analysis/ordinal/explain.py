@@ -116,9 +116,31 @@ class Edit:
 
 
 def state_name(model: GraphModel, state: int) -> str:
-    """``"state 5 (NYNNY)"``, or ``"state 5"`` when the label is long."""
+    """``"state 5 (NYNNY)"``; when that label is long, the choices per decision maker
+    (``"state 23 (US: maintain+extend / China: withhold)"``), else ``"state 23"``."""
     label = model.labels[state]
-    return f"state {state + 1} ({label})" if len(label) <= 24 else f"state {state + 1}"
+    if len(label) <= 24:
+        return f"state {state + 1} ({label})"
+    label = _choices(model, state)
+    return f"state {state + 1} ({label})" if len(label) <= 100 else f"state {state + 1}"
+
+
+def _choices(model: GraphModel, state: int) -> str:
+    """Each decision maker's chosen alternatives joined with '+' (yes/no options by name)."""
+    parts = []
+    for dm in model.decision_makers:
+        chosen = []
+        for k, option in enumerate(model.options):
+            if option.dm != dm:
+                continue
+            value = int(model.states[state, k])
+            if option.yes_no:
+                if value:
+                    chosen.append(option.name)
+            else:
+                chosen.append(option.alternatives[value])
+        parts.append(f"{dm}: {'+'.join(chosen) or 'nothing'}")
+    return " / ".join(parts)
 
 
 def describe_move(model: GraphModel, step: Step) -> str:

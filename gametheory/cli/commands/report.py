@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ...errors import ScenarioError
 from ...io import load
+from ...io.ordinal import is_ordinal
 from ..main import COMMANDS
 from ..options import add_file, add_method, add_set, add_target
 
@@ -56,11 +57,31 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(
             "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
         ) from None
+    if Path(args.file).suffix.lower() == ".toml" and is_ordinal(args.file):
+        return _ordinal_report(args)
     scenario = load(args.file)
     target = dict(args.target) if args.target else None
     report = build_report(
         scenario, dict(args.set), sweep=args.sweep, method=args.method, target=target
     )
+    path = write_report(report, args.out)
+    print(f"report written to {path} ({len(report.sections)} sections)")
+    return 0
+
+
+def _ordinal_report(args: argparse.Namespace) -> int:
+    """The report on an ordinal scenario file (a graph model)."""
+    from ...analysis.ordinal import GraphModel
+    from ...report import write_report
+    from ...report.ordinal import build_ordinal_report
+
+    if args.set or args.sweep or args.target:
+        raise ScenarioError(
+            "an ordinal scenario has no parameters or payoffs: --set, --sweep and --target do "
+            "not apply",
+            file=args.file,
+        )
+    report = build_ordinal_report(GraphModel.read(args.file), args.file)
     path = write_report(report, args.out)
     print(f"report written to {path} ({len(report.sections)} sections)")
     return 0
