@@ -357,3 +357,33 @@ def test_large_tree_with_ties_lists_one_spe_and_says_so() -> None:
     assert "not every one" in result.warnings[0]
     assert result[0].gain <= 1e-12
     np.testing.assert_allclose(result[0].payoffs, tied.values(result[0].behaviour)[0])
+
+
+def test_properties_on_random_trees() -> None:
+    """Every SPE is a Nash equilibrium (zero regret in the reduced normal form, computed by
+    Profile from the payoff array, not by the SPE re-check); the set of SPE does not change
+    when a player's payoffs are scaled by a positive factor and shifted (von Neumann and
+    Morgenstern utilities)."""
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(30):
+        tree = random_tree_with_information_sets(rng)
+        if np.prod(tree.reduced_strategy_counts()) > 500:
+            continue
+        result = spe(tree)
+        if len(result) > 40:
+            continue  # ties everywhere: hundreds of SPE, seconds to re-solve
+        for eq in result:
+            assert tree_regret(tree, eq.behaviour) <= 1e-9
+        moved = Tree(
+            tree.players,
+            tree.parent,
+            tree.kind,
+            tree.infoset,
+            tree.infoset_owner,
+            tree.probability,
+            tree.payoffs * np.array([3.0, 0.5]) + np.array([5.0, -2.0]),
+        )
+        assert {_key(eq.behaviour) for eq in spe(moved)} == {_key(eq.behaviour) for eq in result}
+        checked += 1
+    assert checked >= 10
