@@ -265,3 +265,41 @@ B = "reply.y"
     sc = gt.load_string(text)
     with pytest.raises(SequentialError, match=r"'B' would have about 10\^19,728"):
         all_plans(stage_structure(sc, None))
+
+
+# ---------------------------------------------------------------------- the stage form as a tree
+def test_stage_form_compiles_to_a_tree_with_the_same_spe() -> None:
+    """The tree of the London sequential scenario: stage 1 the US on AI chips, stage 2 both
+    sides at once (China's nodes form information sets over the US's stage-2 choices). Its
+    subgame-perfect equilibria, found by the tree solver, are those of backward induction on
+    the stages: one, with the same path and payoffs."""
+    from gametheory.model.stages import stage_tree
+
+    sc = gt.load(SEQUENTIAL)
+    tree = stage_tree(sc)
+    # 1 root + 2 US stage-2 nodes + 2 x 4 China nodes + 2 x 4 x 4 terminal nodes.
+    assert (tree.n_nodes, len(tree.terminals)) == (43, 32)
+    assert tree.subgames().tolist() == [0, 1, 2]
+    ours = gt.spe_tree(tree)
+    stages = spe(sc)
+    assert ours.complete and len(ours) == len(stages.equilibria) == 1
+    assert ours[0].payoff() == stages.equilibria[0].payoffs
+    assert ours[0].path() == [("maintain/extend+lift/withhold+expedite", 1.0)]
+
+
+@pytest.mark.parametrize("stage", ['["a_chip", "b_chip"]', '["b_chip", "a_chip"]'])
+def test_stage_tree_whatever_the_order_of_chips(stage) -> None:
+    from gametheory.model.stages import stage_tree
+
+    sc = gt.load_string(ORDERED.replace("STAGE", stage))
+    result = gt.spe_tree(stage_tree(sc))
+    assert len(result) == 1
+    assert result[0].payoff() == spe(sc).equilibria[0].payoffs == {"A": 3.0, "B": 1.0}
+
+
+def test_stage_tree_size_checked_before_building(monkeypatch) -> None:
+    from gametheory.model import stages
+
+    monkeypatch.setattr(stages, "MAX_NODES", 40)
+    with pytest.raises(SequentialError, match="43 nodes"):
+        stages.stage_tree(gt.load(SEQUENTIAL))

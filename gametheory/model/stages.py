@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from ..errors import SequentialError
 from .game import Game
+from .tree import MAX_NODES, Decision, Terminal, Tree
 
 __all__ = [
     "MAX_PLANS",
@@ -40,6 +41,7 @@ __all__ = [
     "plans_game",
     "play",
     "stage_structure",
+    "stage_tree",
 ]
 
 #: Largest number of plans per player in a normal form.
@@ -277,3 +279,71 @@ def play(structure: Structure, plans: Sequence[Mapping[tuple[int, Any], Any]]) -
             chosen.update(zip(structure.player_chips(k, p), options, strict=True))
         history = history + tuple((c, chosen[c]) for c in structure.stage_chips[k])
     return dict(history)
+
+
+# ---------------------------------------------------------------------- game tree
+def stage_tree(scenario: Any, params: Mapping[str, float] | None = None) -> Tree:
+    """The game tree of a sequential scenario (see :mod:`gametheory.model.tree`).
+
+    Each stage's movers choose one option combination each, in player order; a mover does not
+    see the choices made earlier in the same stage (its nodes there form one information set),
+    and everyone sees every earlier stage. Information sets are labelled ``"<player> at stage
+    <k> after <history>"``; moves by option combination (``"license+expedite"``).
+
+    Raises
+    ------
+    SequentialError
+        If the tree would have more than :data:`~gametheory.model.tree.MAX_NODES` nodes
+        (counted from the stages before any node is built).
+    """
+    structure = stage_structure(scenario, params)
+    count = _tree_node_count(structure)
+    if count > MAX_NODES:
+        raise SequentialError(
+            f"the game tree would have {count:,} nodes (limit {MAX_NODES:,}); use fewer chips "
+            "or options"
+        )
+    root = _stage_node(structure, 0, (), 0, {})
+    return Tree.build(scenario.players, root, f"{scenario.title} (game tree)")
+
+
+def _tree_node_count(structure: Structure) -> int:
+    """Nodes of the stage tree: per stage, histories times the movers' partial products."""
+    total = 0
+    histories = 1
+    for k, stage in enumerate(structure.stage_chips):
+        partial = 1
+        for p in structure.movers(k):
+            total += histories * partial
+            partial *= len(structure.options(k, p))
+        histories *= math.prod(len(structure.chip_options[c]) for c in stage)
+        if total > MAX_NODES:
+            return total
+    return total + histories
+
+
+def _stage_node(
+    structure: Structure,
+    stage: int,
+    history: tuple[tuple[str, str], ...],
+    mover: int,
+    chosen: dict[str, str],
+) -> Decision | Terminal:
+    """The node where the ``mover``-th mover of ``stage`` chooses, after ``history``."""
+    if stage == len(structure.stage_chips):
+        return Terminal(tuple(float(v) for v in structure.payoffs(dict(history))))
+    movers = structure.movers(stage)
+    p = movers[mover]
+    player = structure.scenario.players[p]
+    label = f"{player} at stage {stage + 1} after {history_label(history)}"
+    moves: dict[str, Decision | Terminal] = {}
+    for option in structure.options(stage, p):
+        now = dict(chosen)
+        now.update(zip(structure.player_chips(stage, p), option, strict=True))
+        if mover + 1 < len(movers):
+            child = _stage_node(structure, stage, history, mover + 1, now)
+        else:
+            after = history + tuple((c, now[c]) for c in structure.stage_chips[stage])
+            child = _stage_node(structure, stage + 1, after, 0, {})
+        moves["+".join(option)] = child
+    return Decision(player, moves, infoset=label)

@@ -167,7 +167,8 @@ class TreeEquilibrium:
             )
             note = " (excluded by its own earlier moves)" if h in self.arbitrary else ""
             owner = tree.players[int(tree.infoset_owner[h])]
-            lines.append(f"  {owner} at {label}: {text}{note}")
+            where = label if label.startswith(f"{owner} ") else f"{owner} at {label}"
+            lines.append(f"  {where}: {text}{note}")
         return "\n".join(lines)
 
 
