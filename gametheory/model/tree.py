@@ -685,9 +685,11 @@ class Tree:
     def summary(self) -> str:
         """One line: title, players and sizes."""
         title = f"{self.title}: " if self.title else ""
+        sets = "information set" if self.n_infosets == 1 else "information sets"
         return (
-            f"{title}game tree of {', '.join(self.players)}: {self.n_nodes:,} nodes, "
-            f"{self.terminals.size:,} terminal, {self.n_infosets:,} information sets"
+            f"{title}game tree of {', '.join(self.players)}: {self.n_nodes:,} "
+            f"node{'' if self.n_nodes == 1 else 's'}, {self.terminals.size:,} terminal, "
+            f"{self.n_infosets:,} {sets}"
         )
 
     def _node_line(self, node: int) -> str:
