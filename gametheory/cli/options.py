@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..model.game import DEFAULT_TOL
 
 __all__ = [
+    "add_design",
     "add_file",
     "add_format",
     "add_method",
@@ -23,6 +24,7 @@ __all__ = [
     "add_tol",
     "assignment",
     "bounded_float",
+    "grid_axis",
     "positive_int",
     "target_pair",
     "whole_number",
@@ -185,4 +187,59 @@ def add_target(parser: argparse.ArgumentParser, help: str, *, required: bool = F
         type=target_pair,
         metavar="PLAYER=ACTION",
         help=help,
+    )
+
+
+# ---------------------------------------------------------------------- designs
+GRID_FORMAT = "START:STOP:NUM (NUM a positive whole number) or V1,V2,..."
+
+
+def grid_axis(item: str) -> tuple[str, list[float]]:
+    """``"tariff=0:1:5"`` -> ``("tariff", [0, 0.25, 0.5, 0.75, 1])``; ``NAME=1,2,3`` lists."""
+    import numpy as np
+
+    from ..sweeps.design import MAX_AXIS_VALUES
+
+    name, sep, spec = item.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=START:STOP:NUM, got {item!r}")
+    try:
+        if ":" in spec:
+            start, stop, num = spec.split(":")
+            count = int(num)
+            if count < 1:
+                raise ValueError
+            if count > MAX_AXIS_VALUES:
+                raise argparse.ArgumentTypeError(
+                    f"{name}: {count:,} values is above the limit of {MAX_AXIS_VALUES:,} per "
+                    "parameter"
+                )
+            values = np.linspace(float(start), float(stop), count).tolist()
+        else:
+            values = [float(v) for v in spec.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: expected {GRID_FORMAT}, got {spec!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"{name}: values must be finite numbers, got {spec!r}")
+    return name, values
+
+
+def add_design(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """``--grid NAME=START:STOP:NUM`` (repeatable) or ``--sample N``, one of the two."""
+    from ..sweeps.design import MAX_POINTS
+
+    design = parser.add_mutually_exclusive_group(required=required)
+    design.add_argument(
+        "--grid",
+        action="append",
+        type=grid_axis,
+        metavar="NAME=START:STOP:NUM",
+        help="grid values for a parameter (repeatable; or NAME=V1,V2,...)",
+    )
+    design.add_argument(
+        "--sample",
+        type=positive_int(MAX_POINTS),
+        metavar="N",
+        help=f"number of random points (1 to {MAX_POINTS:,})",
     )

@@ -116,16 +116,19 @@ class Edit:
 
 
 def state_name(model: GraphModel, state: int) -> str:
-    """``"state 5 (NYNNY)"``; when that label is long, the choices per decision maker
-    (``"state 23 (US: maintain+extend / China: withhold)"``), else ``"state 23"``."""
+    """A state's name for sentences: ``"state 5 (NYNNY)"``.
+
+    When that label is long, the choices per decision maker are shown instead
+    (``"state 23 (US: maintain+extend / China: withhold)"``), or just ``"state 23"``.
+    """
     label = model.labels[state]
     if len(label) <= 24:
         return f"state {state + 1} ({label})"
-    label = _choices(model, state)
+    label = choices(model, state)
     return f"state {state + 1} ({label})" if len(label) <= 100 else f"state {state + 1}"
 
 
-def _choices(model: GraphModel, state: int) -> str:
+def choices(model: GraphModel, state: int) -> str:
     """Each decision maker's chosen alternatives joined with '+' (yes/no options by name)."""
     parts = []
     for dm in model.decision_makers:

@@ -26,7 +26,7 @@ from ...io import load
 from ...io.ordinal import is_ordinal, read_ordinal
 from ...solvers.pure import pure_equilibrium_mask
 from ..main import COMMANDS
-from ..options import add_file, add_format, add_set, positive_int
+from ..options import add_design, add_file, add_format, add_seed, add_set, positive_int
 
 __all__ = ["add_parser", "report", "run"]
 
@@ -52,6 +52,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         metavar="H",
         help="also report limited-move stability L_H (two decision makers only)",
     )
+    add_design(parser, required=False)
+    add_seed(parser, "with --sample: random seed, a whole number >= 0 (default 0)")
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="with --grid or --sample: write one row per point, concept and equilibrium "
+        "(.csv or .parquet)",
+    )
     add_format(parser)
     return parser
 
@@ -70,6 +78,10 @@ def load_model(path: str, overrides: dict[str, float]) -> GraphModel:
 
 def run(args: argparse.Namespace) -> int:
     """Print the states, the rankings and the stable states per concept."""
+    if args.grid or args.sample:
+        return _sweep(args)
+    if args.out:
+        raise ScenarioError("--out goes with --grid or --sample")
     model = load_model(args.file, dict(args.set))
     data = report(model, horizon=args.horizon)
     if args.format == "json":
@@ -263,3 +275,60 @@ def _text(model: GraphModel, data: dict[str, Any]) -> str:
 
 def _list(states: list[int]) -> str:
     return " ".join(map(str, states)) if states else "none"
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    """Graph-model equilibria at every point of a grid or sample of a chip scenario."""
+    from ...analysis.ordinal.sweep import stability_summary, stability_sweep
+
+    if str(args.file).lower().endswith(".toml") and is_ordinal(args.file):
+        raise ScenarioError(
+            "--grid and --sample vary a chip scenario's parameters; an ordinal scenario has none",
+            file=str(args.file),
+        )
+    if args.out and not str(args.out).lower().endswith((".csv", ".parquet")):
+        raise ScenarioError(f"--out must end in .csv or .parquet, got '{args.out}'")
+    scenario = load(args.file)
+    table = stability_sweep(
+        scenario,
+        grid=dict(args.grid) if args.grid else None,
+        sample=args.sample,
+        seed=args.seed,
+        fixed=dict(args.set),
+        concepts=("nash", "seq"),
+    )
+    if args.out:
+        if str(args.out).lower().endswith(".csv"):
+            table.to_csv(args.out, index=False)
+        else:
+            table.to_parquet(args.out, index=False)
+    summary = stability_summary(table)
+    points = int(table["point"].nunique())
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "schema": "gametheory.stability-sweep/1",
+                    "points": points,
+                    "shares": [
+                        {
+                            "concept": row.concept,
+                            "state": row.state or None,
+                            "points": int(row.points),
+                            "share": float(row.share),
+                        }
+                        for row in summary.itertuples()
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{scenario.title}: graph-model equilibria at {points:,} parameter points")
+    for concept in ("nash", "seq"):
+        print(f"\n{NAMES[concept]}: share of points where each state is an equilibrium")
+        for row in summary[summary.concept == concept].itertuples():
+            print(f"  {row.share:6.1%}  {row.state or '(no equilibrium)'}")
+    if args.out:
+        print(f"\ntable written to {args.out}")
+    return 0

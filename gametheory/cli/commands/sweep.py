@@ -3,73 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import Any
-
-import numpy as np
 
 from ...errors import ScenarioError
 from ...io import load
 from ...sweeps import DEFAULT_CHUNK, sweep
-from ...sweeps.design import MAX_AXIS_VALUES, MAX_POINTS
+from ...sweeps.design import MAX_POINTS
 from ...sweeps.results import MAX_WORKERS
 from ..main import COMMANDS
-from ..options import add_file, add_method, add_seed, add_set, positive_int
+from ..options import add_design, add_file, add_method, add_seed, add_set, positive_int
 
-__all__ = ["MAX_WORKERS", "add_parser", "grid_axis", "run"]
+__all__ = ["MAX_WORKERS", "add_parser", "run"]
 
 SUMMARY = COMMANDS["sweep"].summary
-
-
-GRID_FORMAT = "START:STOP:NUM (NUM a positive whole number) or V1,V2,..."
-
-
-def grid_axis(item: str) -> tuple[str, list[float]]:
-    """``"tariff=0:1:5"`` -> ``("tariff", [0, 0.25, 0.5, 0.75, 1])``; ``NAME=1,2,3`` lists."""
-    name, sep, spec = item.partition("=")
-    name = name.strip()
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=START:STOP:NUM, got {item!r}")
-    try:
-        if ":" in spec:
-            start, stop, num = spec.split(":")
-            count = int(num)
-            if count < 1:
-                raise ValueError
-            if count > MAX_AXIS_VALUES:
-                raise argparse.ArgumentTypeError(
-                    f"{name}: {count:,} values is above the limit of {MAX_AXIS_VALUES:,} per "
-                    "parameter"
-                )
-            values = np.linspace(float(start), float(stop), count).tolist()
-        else:
-            values = [float(v) for v in spec.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{name}: expected {GRID_FORMAT}, got {spec!r}") from None
-    if not all(math.isfinite(v) for v in values):
-        raise argparse.ArgumentTypeError(f"{name}: values must be finite numbers, got {spec!r}")
-    return name, values
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Add ``sweep`` and its options."""
     parser = sub.add_parser("sweep", help=SUMMARY, description=SUMMARY)
     add_file(parser, "scenario .toml file")
-    design = parser.add_mutually_exclusive_group(required=True)
-    design.add_argument(
-        "--grid",
-        action="append",
-        type=grid_axis,
-        metavar="NAME=START:STOP:NUM",
-        help="grid values for a parameter (repeatable; or NAME=V1,V2,...)",
-    )
-    design.add_argument(
-        "--sample",
-        type=positive_int(MAX_POINTS),
-        metavar="N",
-        help=f"number of random points (1 to {MAX_POINTS:,})",
-    )
+    add_design(parser, required=True)
     parser.add_argument("--lhs", action="store_true", help="with --sample: Latin-hypercube sample")
     add_seed(parser, "with --sample: random seed, a whole number >= 0 (default 0)")
     parser.add_argument(
