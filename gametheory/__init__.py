@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         dumps_nfg,
         load,
         load_tree,
+        load_tree_scenario,
         loads_efg,
         loads_nfg,
         read_efg,
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     )
     from .model.distributions import Distribution
     from .model.tree import Chance, Decision, Terminal, Tree
+    from .model.tree_scenario import TreeScenario
     from .solvers import (
         DominanceResult,
         SolveResult,
@@ -145,6 +147,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Chance": (".model.tree", "Chance"),
     "Terminal": (".model.tree", "Terminal"),
     "load_tree": (".io", "load_tree"),
+    "load_tree_scenario": (".io", "load_tree_scenario"),
+    "TreeScenario": (".model.tree_scenario", "TreeScenario"),
     "read_efg": (".io", "read_efg"),
     "loads_efg": (".io", "loads_efg"),
     "dumps_efg": (".io", "dumps_efg"),
@@ -201,6 +205,7 @@ __all__ = [
     "Sweep",
     "Terminal",
     "Tree",
+    "TreeScenario",
     "TreeSolveResult",
     "__version__",
     "alternating_offers",
@@ -219,6 +224,7 @@ __all__ = [
     "load",
     "load_string",
     "load_tree",
+    "load_tree_scenario",
     "loads_efg",
     "loads_nfg",
     "methods",
