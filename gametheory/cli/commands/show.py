@@ -37,6 +37,10 @@ def describe_parameters(scenario: Scenario, values: dict[str, float]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the parameters and the payoff table."""
+    from ._tree import is_tree_path, run_show
+
+    if is_tree_path(args.file):
+        return run_show(args)  # a game tree: its outline
     scenario = load(args.file)
     values = scenario.resolve(dict(args.set))
     game = scenario.game(values)

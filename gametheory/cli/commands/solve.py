@@ -27,7 +27,7 @@ SUMMARY = COMMANDS["solve"].summary
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Add ``solve`` and its options."""
     parser = sub.add_parser("solve", help=SUMMARY, description=SUMMARY)
-    add_file(parser, "scenario .toml or Gambit .nfg file")
+    add_file(parser, "scenario .toml, tree scenario .toml, Gambit .nfg or .efg file")
     add_set(parser)
     add_method(parser)
     parser.add_argument(
@@ -45,7 +45,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         choices=("auto", "nash", "spe"),
         default="auto",
         help="nash: equilibria of the (normal-form) game; spe: subgame-perfect equilibria of a "
-        "sequential scenario; auto (default): spe for sequential scenarios, else nash",
+        "sequential scenario or a game tree; auto (default): spe for sequential scenarios and "
+        "trees, else nash",
     )
     return parser
 
@@ -139,6 +140,10 @@ def check_options(game: Game, method: str, options: Mapping[str, object]) -> Non
 
 def run(args: argparse.Namespace) -> int:
     """Solve and print the equilibria."""
+    from ._tree import is_tree_path, run_solve
+
+    if is_tree_path(args.file):
+        return run_solve(args)  # a game tree: .efg, or a .toml with a [tree] table
     scenario = load(args.file)
     values = scenario.resolve(dict(args.set))
     concept = args.concept

@@ -27,6 +27,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 
 def run(args: argparse.Namespace) -> int:
     """Load the file, compile its game and say what it holds."""
+    from ._tree import is_tree_path, run_validate
+
+    if is_tree_path(args.file):
+        return run_validate(args)  # a game tree: .efg, or a .toml with a [tree] table
     scenario = load(args.file)
     game = scenario.game()
     shape = "x".join(str(n) for n in game.shape)
