@@ -56,6 +56,8 @@ SINGULAR_DET = 1e-11
 #: Dictionary entries (floats) kept in the search's pool, about 200 MB; further bases wait as
 #: indices only and have their dictionaries rebuilt (one batched solve) when expanded.
 POOL_ENTRIES = 25_000_000
+#: Vertices paired together (their partner systems solved in one batch per support size).
+PAIR_BLOCK = 32_768
 #: Bases expanded together (arrays of ``BLOCK x d x k`` floats).
 BLOCK = 2048
 #: Label bit masks are ``int64``: at most this many labels (``m + n``).
@@ -386,6 +388,9 @@ def _equilibria(An: NDArray[np.float64], Bn: NDArray[np.float64], *, careful: bo
     hard_masks: list[NDArray[np.int64]] = []
     vertex_keys = KeySet()
     label_bit = np.int64(1) << np.arange(m + n, dtype=np.int64)
+    # Vertices wait in blocks of PAIR_BLOCK for their partners (fewer, larger batched solves).
+    waiting: list[tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64]]] = []
+    held = 0
     # P's variables are x (labels 0..m-1) then the column slacks (labels m..m+n-1).
     for beta, basic in polytope_bases(Bn.T, careful=careful, max_bases=max_bases):
         values = np.zeros((len(beta), m + n))
@@ -402,16 +407,12 @@ def _equilibria(An: NDArray[np.float64], Bn: NDArray[np.float64], *, careful: bo
             keep[keep] = vertex_keys.add(masks[keep])
         else:
             vertex_keys.count += int(keep.sum())
-        x, zero, masks = values[keep, :m], zero[keep], masks[keep]
-        simple = zero.sum(axis=1) == m
-        x_pairs, y_pairs, unsolved = _partners(An, x[simple], zero[simple])
-        xs.append(x_pairs)
-        ys.append(y_pairs)
-        hard = ~simple
-        hard[np.nonzero(simple)[0][unsolved]] = True
-        if hard.any():
-            hard_points.append(x[hard])
-            hard_masks.append(masks[hard])
+        waiting.append((values[keep, :m], zero[keep], masks[keep]))
+        held += int(keep.sum())
+        if held >= PAIR_BLOCK:
+            _pair(An, waiting, xs, ys, hard_points, hard_masks)
+            waiting, held = [], 0
+    _pair(An, waiting, xs, ys, hard_points, hard_masks)
     degenerate: bool | None = True if careful else None
     if hard_points:
         x_hard, y_hard, q_degenerate = _match_masks(
@@ -428,6 +429,32 @@ def _equilibria(An: NDArray[np.float64], Bn: NDArray[np.float64], *, careful: bo
         len(vertex_keys),
         careful,
     )
+
+
+def _pair(
+    An: NDArray[np.float64],
+    waiting: list[tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64]]],
+    xs: list[NDArray[np.float64]],
+    ys: list[NDArray[np.float64]],
+    hard_points: list[NDArray[np.float64]],
+    hard_masks: list[NDArray[np.int64]],
+) -> None:
+    """Partners of the waiting vertices; degenerate or singular ones are set aside as hard."""
+    if not waiting:
+        return
+    m = An.shape[0]
+    x = np.concatenate([w[0] for w in waiting])
+    zero = np.concatenate([w[1] for w in waiting])
+    masks = np.concatenate([w[2] for w in waiting])
+    simple = zero.sum(axis=1) == m
+    x_pairs, y_pairs, unsolved = _partners(An, x[simple], zero[simple])
+    xs.append(x_pairs)
+    ys.append(y_pairs)
+    hard = ~simple
+    hard[np.nonzero(simple)[0][unsolved]] = True
+    if hard.any():
+        hard_points.append(x[hard])
+        hard_masks.append(masks[hard])
 
 
 def _partners(
