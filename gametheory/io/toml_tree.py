@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,7 +157,9 @@ def loads_tree_scenario(text: str, *, source: str = "<string>") -> TreeScenario:
     except ValidationError as exc:
         raise _validation_error(exc, text, source) from None
     try:
-        return _build(spec, source)
+        scenario = _build(spec, source, text)
+        scenario.tree()  # the baseline must be a valid tree (chance probabilities sum to one)
+        return scenario
     except GameTheoryError as exc:
         line = _line(text, exc.key)
         raise exc.located(file=source, line=line) from None
@@ -193,7 +196,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- building
-def _build(spec: _TreeFileSpec, source: str) -> TreeScenario:
+def _build(spec: _TreeFileSpec, source: str, text: str) -> TreeScenario:
     for name in ("timing", "chips"):
         if getattr(spec, name) is not None:
             raise ScenarioError(
@@ -215,6 +218,8 @@ def _build(spec: _TreeFileSpec, source: str) -> TreeScenario:
                 key=key,
             )
         _add_node(node_id, table, key, players, nodes)
+    headers = _node_headers(text)
+    nodes = [replace(node, line=headers.get(node.key.split(".")[1])) for node in nodes]
     default = {p: _expression(e, f"payoffs.{p}") for p, e in spec.payoffs.items()}
     hidden = {p: frozenset(s.does_not_see) for p, s in spec.players.items() if s.does_not_see}
     root = spec.root if spec.root is not None else next(iter(spec.tree))
@@ -384,6 +389,17 @@ def _allowed(parent: tuple[Any, ...]) -> list[str]:
     if len(parent) == 2 and parent[0] == "parameters":
         return list(_ParameterSpec.model_fields)
     return []
+
+
+def _node_headers(text: str) -> dict[str, int]:
+    """The line of each ``[tree.ID]`` header (the first one, for ``[tree.ID.moves]`` too)."""
+    found: dict[str, int] = {}
+    pattern = re.compile(r"^\s*\[\s*tree\s*\.\s*\"?([^\s.\]\"]+)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = pattern.match(line)
+        if match:
+            found.setdefault(match.group(1), number)
+    return found
 
 
 def _line(text: str, key: str | None) -> int | None:

@@ -87,6 +87,8 @@ class TreeNodeSpec:
         The dotted key of the node in its file (for error messages).
     description
         Free text.
+    line
+        The node's line in its file, if known (for errors found at a parameter point).
     """
 
     id: str
@@ -98,6 +100,7 @@ class TreeNodeSpec:
     infoset: str | None = None
     key: str = ""
     description: str = ""
+    line: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -423,7 +426,33 @@ class TreeScenario:
         try:
             return self._build(values)
         except GameTheoryError as exc:
-            raise exc.located(file=self.path) from None
+            raise exc.located(file=self.path, line=self._line_of(exc.key)) from None
+
+    def _line_of(self, key: str | None) -> int | None:
+        """The line of the node whose key starts ``key`` (None if unknown)."""
+        if not key:
+            return None
+        best = None
+        for node in self.nodes:
+            if (key == node.key or key.startswith(node.key + ".")) and (
+                best is None or len(node.key) > len(best.key)
+            ):
+                best = node
+        return best.line if best is not None else None
+
+    def sweep(self, *args: object, **kwargs: object) -> None:
+        """Not supported: sweeps over tree scenarios are not implemented.
+
+        Raises
+        ------
+        ScenarioError
+            Always, saying what to do instead.
+        """
+        raise ScenarioError(
+            "sweeps over tree scenarios are not supported yet; solve at each point with "
+            "gametheory.spe_tree(scenario.tree(name=value))",
+            file=self.path,
+        )
 
     def _build(self, values: Mapping[str, float]) -> Tree:
         by_id = {node.id: i for i, node in enumerate(self.nodes)}
