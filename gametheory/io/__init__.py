@@ -55,7 +55,8 @@ def load(path: str | Path) -> Scenario:
                 raise ScenarioError(
                     "is a tree scenario (it has a [tree] table), not a matrix or chip scenario; "
                     "read it with gametheory.load_tree(path) (a Tree) or "
-                    "gametheory.load_tree_scenario(path), or run 'gametheory solve FILE'",
+                    "gametheory.load_tree_scenario(path), or run 'gametheory solve FILE'; "
+                    "sweeps and reports over tree scenarios are not supported yet",
                     file=str(path),
                 ) from None
             if is_ordinal(path):
