@@ -11,7 +11,6 @@ from ..model.tree import Tree
 from ..model.tree_scenario import TreeScenario
 from .efg import dumps_efg, loads_efg, read_efg, write_efg
 from .nfg import dumps_nfg, loads_nfg, read_nfg, write_nfg
-from .ordinal import is_ordinal
 from .toml_scenario import loads_scenario, read_scenario
 from .toml_tree import is_tree_file, loads_tree_scenario, read_tree_scenario
 
@@ -59,6 +58,8 @@ def load(path: str | Path) -> Scenario:
                     "sweeps and reports over tree scenarios are not supported yet",
                     file=str(path),
                 ) from None
+            from .ordinal import is_ordinal  # pydantic models built only when needed
+
             if is_ordinal(path):
                 raise ScenarioError(
                     "is an ordinal scenario (a graph model with [preferences]), not a game; "
