@@ -158,11 +158,16 @@ def loads_tree_scenario(text: str, *, source: str = "<string>") -> TreeScenario:
         raise _validation_error(exc, text, source) from None
     try:
         scenario = _build(spec, source, text)
-        scenario.tree()  # the baseline must be a valid tree (chance probabilities sum to one)
-        return scenario
     except GameTheoryError as exc:
         line = _line(text, exc.key)
         raise exc.located(file=source, line=line) from None
+    try:
+        scenario.tree()  # the baseline must be a valid tree (chance probabilities sum to one)
+    except GameTheoryError as exc:
+        # The node's header line is known; the key's own line is more precise.
+        line = _line(text, exc.key) or exc.line
+        raise type(exc)(exc.message, file=source, key=exc.key, line=line) from None
+    return scenario
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
