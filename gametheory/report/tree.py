@@ -1,0 +1,892 @@
+"""Game trees in reports and notebooks: the tree figure, a section that leads with the answer.
+
+:func:`plot_tree` draws a :class:`~gametheory.model.tree.Tree` on a matplotlib ``Axes``:
+leaves evenly spaced, depth downward, moves labelled, the equilibrium path bold, the moves the
+equilibrium would play off the path drawn darker than those it never plays, probabilities on
+chance moves and mixed moves, information sets joined by a dashed line, non-credible threats
+(moves a Nash equilibrium plays off its path that no subgame-perfect equilibrium plays there)
+in red, and payoffs under the terminal nodes. :func:`tree_figure_data` prepares what is drawn
+and is tested on its own.
+
+Readable up to about :data:`MAX_DRAWN_LEAVES` leaves; a larger tree is drawn as its
+equilibrium path and the moves beside it (each cut-off node shows its value under the
+equilibrium), and the caption says so.
+
+:func:`tree_section` returns a :class:`~gametheory.report.document.Section` that says the
+predicted path and what each side would do off it in words, then shows the tree, then the
+details (tables folded when long); for a signalling game it adds its perfect Bayesian
+equilibria. :func:`build_tree_report` wraps it in a :class:`~gametheory.report.document.Report`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import GameTheoryError
+from ..model.tree import CHANCE, DECISION, TERMINAL, Tree
+from ..solvers.bayesian import (
+    PBEResult,
+    PerfectBayesianEquilibrium,
+    SignallingGame,
+    pbe_signalling,
+)
+from ..solvers.tree import TreeEquilibrium, TreeSolveResult, nash_tree, spe, spe_gain
+from .document import Figure, Report, Section, Table
+from .figures import _new_axes, report_figure, to_svg
+
+__all__ = [
+    "MAX_DRAWN_LEAVES",
+    "build_tree_report",
+    "off_path_words",
+    "path_words",
+    "plot_tree",
+    "tree_details_section",
+    "tree_figure_data",
+    "tree_section",
+]
+
+#: Most leaves drawn; a bigger tree is drawn as its equilibrium path and the moves beside it.
+MAX_DRAWN_LEAVES = 60
+#: Most nodes for which the report also lists Nash equilibria (to find non-credible threats).
+MAX_NASH_NODES = 400
+#: Most information sets described in words off the path (the rest are in the table).
+MAX_WORDS_OFF_PATH = 12
+#: Most rows of a table shown open (longer tables are folded).
+MAX_OPEN_ROWS = 12
+_EPS = 1e-9
+#: Above this many drawn leaves the payoffs are written vertically.
+_ROTATE_LEAVES = 14
+_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+
+
+# ---------------------------------------------------------------------- figure data
+@dataclass(frozen=True)
+class _Edge:
+    parent: int
+    child: int
+    label: str
+    style: str  # "path", "chosen", "threat", "other"
+
+
+def _behaviour_of(result: Any) -> tuple[np.ndarray | None, Any]:
+    """The behaviour profile of a result (first equilibrium) or equilibrium, and the object."""
+    if result is None:
+        return None, None
+    if isinstance(result, TreeSolveResult | PBEResult):
+        if not len(result):
+            return None, None
+        result = result[0]
+    behaviour = getattr(result, "behaviour", None)
+    if behaviour is None:
+        raise GameTheoryError(
+            f"plot_tree: result must be a tree result or equilibrium, got {type(result).__name__}"
+        )
+    return np.asarray(behaviour, dtype=np.float64), result
+
+
+def _threats(tree: Tree, behaviour: np.ndarray, reach: np.ndarray) -> set[int]:
+    """Nodes entered by a move the profile plays off its path that no SPE plays there.
+
+    Empty when the profile is itself subgame perfect (or the check cannot be made).
+    """
+    try:
+        if spe_gain(tree, behaviour) <= 1e-7:
+            return set()
+        perfect = spe(tree)
+    except GameTheoryError:
+        return set()
+    if not len(perfect):
+        return set()
+    played_by_spe = np.zeros(tree.n_actions, dtype=bool)
+    for eq in perfect.equilibria:
+        played_by_spe |= eq.behaviour > _EPS
+    out = set()
+    for node in np.flatnonzero((tree.kind == DECISION) & (reach <= _EPS)).tolist():
+        h = int(tree.infoset[node])
+        members = np.flatnonzero(tree.infoset == h)
+        if reach[members].max() > _EPS:
+            continue
+        lo = int(tree.action_offset[h])
+        for k in range(int(tree.n_children[node])):
+            if behaviour[lo + k] > _EPS and not played_by_spe[lo + k]:
+                out.add(int(tree.first_child[node]) + k)
+    return out
+
+
+def _drawn_nodes(tree: Tree, reach: np.ndarray | None, max_leaves: int) -> tuple[np.ndarray, str]:
+    """Which nodes to draw, and a note when not all are."""
+    n_leaves = int(tree.terminals.size)
+    if n_leaves <= max_leaves:
+        return np.ones(tree.n_nodes, dtype=bool), ""
+    keep = np.zeros(tree.n_nodes, dtype=bool)
+    keep[0] = True
+    if reach is not None:
+        on = reach > _EPS
+        keep |= on
+        keep[1:] |= on[tree.parent[1:]]
+        note = (
+            f"The tree has {n_leaves:,} terminal nodes; only the equilibrium path and the moves "
+            "beside it are drawn (a cut-off node shows its value under the equilibrium)."
+        )
+        return keep, note
+    count = 1
+    for start, stop in tree.levels()[1:]:
+        if count + (stop - start) > max_leaves:
+            break
+        keep[start:stop] = True
+        count += stop - start
+    note = (
+        f"The tree has {n_leaves:,} terminal nodes; only its first levels are drawn "
+        "(a cut-off node is marked with an ellipsis)."
+    )
+    return keep, note
+
+
+def _layout(tree: Tree, keep: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Leaves of the drawn tree evenly spaced left to right (depth first), parents centred."""
+    children: dict[int, list[int]] = {}
+    for node in (np.flatnonzero(keep[1:]) + 1).tolist():
+        children.setdefault(int(tree.parent[node]), []).append(int(node))
+    depth = tree.depth
+    order: list[int] = []
+    stack = [0]
+    while stack:
+        v = stack.pop()
+        order.append(v)
+        stack.extend(reversed(children.get(v, [])))
+    x: dict[int, float] = {}
+    leaf = 0
+    for v in order:
+        if v not in children:
+            x[v] = float(leaf)
+            leaf += 1
+    for v in reversed(order):
+        if v in children:
+            kids = children[v]
+            x[v] = (x[kids[0]] + x[kids[-1]]) / 2
+    return {v: (x[v], -float(depth[v])) for v in order}
+
+
+def _infoset_texts(tree: Tree, eq: Any) -> dict[int, str]:
+    """Labels of the receiver's information sets with beliefs, for a perfect Bayesian eq."""
+    if not isinstance(eq, PerfectBayesianEquilibrium):
+        return {}
+    game = eq.game
+    on = set(eq.strategy)
+    out = {}
+    for m, h in enumerate(game.receiver_infoset):
+        message = game.messages[m]
+        if m in on:
+            mu = ", ".join(f"{t} {_format(v)}" for t, v in eq.belief(message).items())
+            out[h] = f"beliefs: {mu}"
+        else:
+            support = next(x for x in eq.off_path if x.message == message)
+            out[h] = f"off path: {support.describe()}"
+    return out
+
+
+def _format(value: float) -> str:
+    text = f"{value:.3g}"
+    return "0" if text == "-0" else text
+
+
+def tree_figure_data(
+    tree: Tree, result: Any = None, *, max_leaves: int = MAX_DRAWN_LEAVES
+) -> dict[str, Any]:
+    """What :func:`plot_tree` draws.
+
+    Returns
+    -------
+    dict
+        ``positions`` ``{node: (x, y)}``; ``edges`` (parent, child, label with any
+        probability, style ``path``/``chosen``/``threat``/``other``); ``infosets`` (label,
+        nodes left to right) of the drawn nodes of information sets with two or more;
+        ``nodes`` ``{node: (kind, text)}`` (a decision node's player, ``chance``, or the
+        payoffs of a terminal or cut-off node); ``note`` (empty unless the tree was cut);
+        ``threats`` (number of threat moves).
+    """
+    behaviour, eq = _behaviour_of(result)
+    reach = tree.reach(behaviour) if behaviour is not None else None
+    keep, note = _drawn_nodes(tree, reach, max_leaves)
+    positions = _layout(tree, keep)
+    threats = (
+        _threats(tree, behaviour, reach) if behaviour is not None and reach is not None else set()
+    )
+    moves = tree.move_probabilities(behaviour) if behaviour is not None else tree.probability
+    values = tree.values(behaviour) if behaviour is not None else None
+    edges = []
+    for child in sorted(positions):
+        if child == 0:
+            continue
+        parent = int(tree.parent[child])
+        label = tree.move_labels[child]
+        p = float(moves[child])
+        if tree.kind[parent] == CHANCE or (behaviour is not None and _EPS < p < 1 - _EPS):
+            label += f" ({_format(p)})"
+        if child in threats:
+            style = "threat"
+        elif reach is not None and reach[child] > _EPS:
+            style = "path"
+        elif behaviour is not None and tree.kind[parent] == DECISION and p > _EPS:
+            style = "chosen"
+        else:
+            style = "other"
+        edges.append(_Edge(parent, child, label, style))
+    nodes: dict[int, tuple[str, str]] = {}
+    drawn_children = {int(tree.parent[v]) for v in positions if v}
+    for v in positions:
+        if tree.kind[v] == TERMINAL:
+            pay = tree.payoffs[int(np.searchsorted(tree.terminals, v))]
+            nodes[v] = ("terminal", ", ".join(_format(float(x)) for x in pay))
+        elif v not in drawn_children:
+            text = "..."
+            if values is not None:
+                text = "(" + ", ".join(_format(float(x)) for x in values[v]) + ") ..."
+            nodes[v] = ("cut", text)
+        elif tree.kind[v] == CHANCE:
+            nodes[v] = ("chance", "chance")
+        else:
+            owner = int(tree.infoset_owner[tree.infoset[v]])
+            nodes[v] = ("decision", tree.players[owner])
+    labels = _infoset_texts(tree, eq)
+    infosets = []
+    for h in range(tree.n_infosets):
+        members = [int(v) for v in np.flatnonzero(tree.infoset == h) if int(v) in positions]
+        if len(members) > 1:
+            members.sort(key=lambda v: positions[v][0])
+            infosets.append((labels.get(h, tree.infoset_labels[h]), members))
+    return {
+        "positions": positions,
+        "edges": edges,
+        "nodes": nodes,
+        "infosets": infosets,
+        "note": note,
+        "threats": len(threats),
+        "players": tree.players,
+        "owners": {
+            v: int(tree.infoset_owner[tree.infoset[v]])
+            for v in positions
+            if tree.kind[v] == DECISION
+        },
+    }
+
+
+# ---------------------------------------------------------------------- drawing
+def figure_size(
+    tree: Tree, result: Any = None, max_leaves: int = MAX_DRAWN_LEAVES
+) -> tuple[float, float]:
+    """A figure size (inches) that keeps labels readable for the part of the tree drawn."""
+    behaviour, _ = _behaviour_of(result)
+    reach = tree.reach(behaviour) if behaviour is not None else None
+    keep, _ = _drawn_nodes(tree, reach, max_leaves)
+    kept_parent = np.zeros(tree.n_nodes, dtype=bool)
+    kept_parent[tree.parent[1:][keep[1:]]] = True
+    leaves = int((keep & ~kept_parent).sum())
+    levels = int(tree.depth[keep].max()) + 1
+    extra = 0.6 if leaves > _ROTATE_LEAVES else 0.0
+    width = max(5.0, min(15.0, 0.9 * leaves + 1.2))
+    return width, max(2.6, min(11.0, 1.0 * levels + 0.5 + extra))
+
+
+def plot_tree(
+    tree: Tree, result: Any = None, ax: Any = None, *, max_leaves: int = MAX_DRAWN_LEAVES
+) -> Any:
+    """Draw the tree (and an equilibrium, if given); returns the Axes.
+
+    Parameters
+    ----------
+    tree
+        The tree.
+    result
+        A :class:`~gametheory.solvers.tree.TreeSolveResult` (its first equilibrium is
+        drawn), a :class:`~gametheory.solvers.tree.TreeEquilibrium`, a perfect Bayesian
+        equilibrium, or None (the tree alone).
+    ax
+        The Axes to draw on; a new pyplot figure when None.
+    max_leaves
+        Above this many terminal nodes only the path and the moves beside it are drawn.
+
+    Notes
+    -----
+    Bold black: the equilibrium path; dark grey: moves the equilibrium would play off the
+    path; light grey: moves never played; red: non-credible threats; dashed: information sets.
+    Cost: one pass over the drawn nodes, plus a subgame-perfection check of a non-perfect
+    profile to find threats.
+    """
+    data = tree_figure_data(tree, result, max_leaves=max_leaves)
+    if ax is None:
+        ax = _new_axes(*figure_size(tree, result, max_leaves))[0]
+    pos = data["positions"]
+    n_leaves = sum(1 for kind, _ in data["nodes"].values() if kind in ("terminal", "cut"))
+    font = 6.5 if n_leaves > _ROTATE_LEAVES else 8.5
+    _draw_edges(ax, data, font)
+    _draw_infosets(ax, data, font)
+    _draw_nodes(ax, data, font, rotate=n_leaves > _ROTATE_LEAVES)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - (0.9 if n_leaves > _ROTATE_LEAVES else 0.45), max(ys) + 0.35)
+    ax.axis("off")
+    if len(data["players"]) > 1:
+        ax.text(
+            1.0,
+            0.0,
+            "payoffs: " + ", ".join(data["players"]),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=font,
+            color="#444444",
+        )
+    return ax
+
+
+_STYLES: dict[str, dict[str, Any]] = {
+    "path": {"color": "black", "lw": 3.0, "zorder": 2},
+    "chosen": {"color": "#555555", "lw": 1.6, "zorder": 1},
+    "threat": {"color": "#d62728", "lw": 2.0, "zorder": 2, "ls": (0, (4, 2))},
+    "other": {"color": "#bbbbbb", "lw": 1.0, "zorder": 1},
+}
+
+
+def _draw_edges(ax: Any, data: dict[str, Any], font: float) -> None:
+    pos = data["positions"]
+    for edge in data["edges"]:
+        (x0, y0), (x1, y1) = pos[edge.parent], pos[edge.child]
+        ax.plot([x0, x1], [y0, y1], solid_capstyle="round", **_STYLES[edge.style])
+        threat = edge.style == "threat"
+        ax.text(
+            x0 + 0.6 * (x1 - x0),
+            y0 + 0.6 * (y1 - y0),
+            edge.label + (" (threat)" if threat else ""),
+            ha="center",
+            va="center",
+            fontsize=font,
+            color="#d62728" if threat else "black",
+            fontweight="bold" if edge.style in ("path", "threat") else "normal",
+            bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.9},
+            zorder=4,
+        )
+
+
+def _draw_infosets(ax: Any, data: dict[str, Any], font: float) -> None:
+    """Dashed lines between members; a curve below the nodes when others lie between."""
+    pos = data["positions"]
+    by_level: dict[float, list[float]] = {}
+    for x, y in pos.values():
+        by_level.setdefault(y, []).append(x)
+    depth_used: dict[float, int] = {}
+    for label, members in data["infosets"]:
+        label_at: tuple[float, float] | None = None
+        for a, b in itertools.pairwise(members):
+            (x0, y0), (x1, y1) = pos[a], pos[b]
+            between = y0 == y1 and any(x0 < x < x1 for x in by_level.get(y0, []))
+            if between:
+                k = depth_used.get(y0, 0)
+                depth_used[y0] = k + 1
+                h = 0.2 + 0.13 * k
+                t = np.linspace(0, 1, 40)
+                xs = x0 + (x1 - x0) * t
+                ys = y0 - 4 * h * t * (1 - t)
+                ax.plot(xs, ys, color="#444444", lw=1.0, ls=(0, (3, 3)), zorder=1)
+                spot = ((x0 + x1) / 2, y0 - h)
+            else:
+                ax.plot([x0, x1], [y0, y1], color="#444444", lw=1.0, ls=(0, (3, 3)), zorder=1)
+                spot = ((x0 + x1) / 2, (y0 + y1) / 2)
+            label_at = label_at or spot
+        if label_at is not None:
+            ax.text(
+                label_at[0],
+                label_at[1] - 0.03,
+                label,
+                ha="center",
+                va="top",
+                fontsize=font - 1,
+                style="italic",
+                color="#333333",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+                zorder=4,
+            )
+
+
+def _draw_nodes(ax: Any, data: dict[str, Any], font: float, *, rotate: bool) -> None:
+    pos = data["positions"]
+    parents = {e.child: e.parent for e in data["edges"]}
+    for v, (kind, text) in data["nodes"].items():
+        x, y = pos[v]
+        if kind in ("decision", "chance"):
+            if kind == "decision":
+                colour = _COLOURS[data["owners"][v] % len(_COLOURS)]
+                ax.scatter([x], [y], s=70, color=colour, zorder=5, edgecolor="white")
+            else:
+                colour = "black"
+                ax.scatter(
+                    [x], [y], s=60, marker="s", facecolor="white", edgecolor="black", zorder=5
+                )
+            # The label goes on the side away from the edge coming in.
+            px = pos[parents[v]][0] if v in parents else x
+            ha = "left" if px < x else "right" if px > x else "center"
+            dx = 0.1 if ha == "left" else -0.1 if ha == "right" else 0.0
+            ax.text(
+                x + dx,
+                y + 0.1,
+                text,
+                ha=ha,
+                va="bottom",
+                fontsize=font,
+                color=colour,
+                fontweight="bold" if kind == "decision" else "normal",
+                style="italic" if kind == "chance" else "normal",
+                zorder=6,
+            )
+        else:
+            ax.scatter([x], [y], s=14, color="black", zorder=5)
+            ax.text(
+                x,
+                y - 0.1,
+                text,
+                ha="center",
+                va="top",
+                fontsize=font,
+                rotation=90 if rotate else 0,
+                zorder=6,
+            )
+
+
+# ---------------------------------------------------------------------- words
+def _move_words(tree: Tree, node: int) -> str:
+    parent = int(tree.parent[node])
+    if tree.kind[parent] == CHANCE:
+        return f"chance: {tree.move_labels[node]}"
+    owner = tree.players[int(tree.infoset_owner[tree.infoset[parent]])]
+    return f"{owner} {tree.move_labels[node]}"
+
+
+def _pay_words(tree: Tree, values: np.ndarray) -> str:
+    return ", ".join(f"{p} {_format(float(v))}" for p, v in zip(tree.players, values, strict=True))
+
+
+def path_words(tree: Tree, behaviour: np.ndarray, limit: int = 8) -> list[str]:
+    """The predicted play in words: one line per terminal node reached (most likely first)."""
+    reach = tree.reach(behaviour)[tree.terminals]
+    order = np.argsort(-reach, kind="stable")
+    lines = []
+    for t in order[:limit]:
+        p = float(reach[t])
+        if p <= _EPS:
+            break
+        node = int(tree.terminals[t])
+        steps = " \u2192 ".join(_move_words(tree, v) for v in tree.path(node)[1:])
+        prefix = "" if abs(p - 1) < _EPS else f"with probability {_format(p)}: "
+        pay = _pay_words(tree, tree.payoffs[t])
+        lines.append(f"{prefix}{steps or 'the game ends at once'} (payoffs {pay})")
+    hidden = int((reach > _EPS).sum()) - len(lines)
+    if hidden > 0:
+        lines.append(f"and {hidden:,} less likely endings")
+    return lines
+
+
+def off_path_words(
+    tree: Tree,
+    behaviour: np.ndarray,
+    arbitrary: frozenset[int] = frozenset(),
+    limit: int = MAX_WORDS_OFF_PATH,
+) -> tuple[list[str], int]:
+    """What each side would do at information sets the profile does not reach.
+
+    Returns up to ``limit`` sentences and the number of such information sets.
+    """
+    reach = tree.reach(behaviour)
+    lines: list[str] = []
+    total = 0
+    for h in range(tree.n_infosets):
+        members = np.flatnonzero(tree.infoset == h)
+        if reach[members].max() > _EPS:
+            continue
+        total += 1
+        if len(lines) >= limit:
+            continue
+        owner = tree.players[int(tree.infoset_owner[h])]
+        where = (
+            "after " + tree.node_name(int(members[0])).replace("/", ", ")
+            if members.size == 1
+            else f"at '{tree.infoset_labels[h]}' (not knowing which of {members.size} histories)"
+        )
+        lo = int(tree.action_offset[h])
+        moves = dict(
+            zip(tree.infoset_moves(h), behaviour[lo : int(tree.action_offset[h + 1])], strict=True)
+        )
+        shown = [m for m, p in moves.items() if p > _EPS]
+        act = (
+            shown[0]
+            if len(shown) == 1
+            else " or ".join(f"{m} with probability {_format(moves[m])}" for m in shown)
+        )
+        note = " (its own earlier moves rule this out)" if h in arbitrary else ""
+        lines.append(f"{where}, {owner} would {act}{note}")
+    return lines, total
+
+
+# ---------------------------------------------------------------------- analysis
+@dataclass(frozen=True)
+class _Analysis:
+    tree: Tree
+    result: TreeSolveResult
+    pbe: PBEResult | None
+    threat: tuple[TreeEquilibrium, str] | None
+
+
+def _analyse(tree: Tree, result: TreeSolveResult | None) -> _Analysis:
+    if result is None:
+        result = spe(tree)
+    pbe = _pbe_or_none(tree)
+    threat = _non_credible(tree, result) if pbe is None else None
+    return _Analysis(tree, result, pbe, threat)
+
+
+def _lead_pbe(pbe: PBEResult) -> PerfectBayesianEquilibrium:
+    """The equilibrium to lead with: the first passing the intuitive criterion."""
+    return next((eq for eq in pbe.equilibria if eq.intuitive), pbe.equilibria[0])
+
+
+# ---------------------------------------------------------------------- sections
+def tree_section(
+    tree: Tree,
+    result: TreeSolveResult | None = None,
+    *,
+    figure: bool = True,
+    section_id: str = "tree",
+    title: str = "The predicted play",
+) -> Section:
+    """The answer in words (the predicted path, what each side would do off it), then the tree.
+
+    Parameters
+    ----------
+    tree
+        The tree.
+    result
+        Its subgame-perfect equilibria (computed when None).
+    figure
+        Whether to draw figures (needs matplotlib).
+    section_id, title
+        The section's id and title.
+
+    Notes
+    -----
+    A signalling game (see :class:`~gametheory.solvers.bayesian.SignallingGame`) leads with
+    its perfect Bayesian equilibria in pure strategies (the first passing the intuitive
+    criterion is drawn, with beliefs at the receiver's information sets); any other tree with
+    its first subgame-perfect equilibrium, and, for trees up to :data:`MAX_NASH_NODES` nodes,
+    a Nash equilibrium resting on a non-credible threat is drawn too. The tables are in
+    :func:`tree_details_section`.
+    """
+    return _lead_section(_analyse(tree, result), figure, section_id, title)
+
+
+def tree_details_section(
+    tree: Tree,
+    result: TreeSolveResult | None = None,
+    *,
+    section_id: str = "tree-details",
+    title: str = "Details",
+) -> Section:
+    """The tables behind :func:`tree_section`: equilibria, moves per information set, PBE.
+
+    Tables longer than :data:`MAX_OPEN_ROWS` rows are folded.
+    """
+    return _details_section(_analyse(tree, result), section_id, title)
+
+
+def _lead_section(a: _Analysis, figure: bool, section_id: str, title: str) -> Section:
+    tree, result = a.tree, a.result
+    paragraphs: list[str] = []
+    figures: list[Figure] = []
+    if a.pbe is not None and len(a.pbe):
+        eq: Any = _lead_pbe(a.pbe)
+        why = "passes the intuitive criterion" if eq.intuitive else "the first listed"
+        paragraphs.append(
+            f"Predicted play (perfect Bayesian equilibrium, {eq.kind}; {why}): "
+            + "; ".join(path_words(tree, eq.behaviour))
+            + "."
+        )
+        off = [
+            f"after {s.message}, {tree.players[a.pbe.game.receiver]} would {s.action}, "
+            f"which is its best answer when {s.describe()}"
+            for s in eq.off_path
+        ]
+        if off:
+            paragraphs.append("Off the predicted path: " + "; ".join(off) + ".")
+        paragraphs.append(_pbe_words(a.pbe))
+        caption = _caption(tree, eq) + " Italic labels: the receiver's beliefs about the type."
+    elif len(result):
+        eq = result[0]
+        count = len(result)
+        lead = (
+            f"Predicted play ({result.concept}"
+            + ("" if count == 1 else f", the first of {count}")
+            + ("" if result.complete else "; the list is not complete")
+            + "): "
+        )
+        paragraphs.append(lead + "; ".join(path_words(tree, eq.behaviour)) + ".")
+        off, total = off_path_words(tree, eq.behaviour, eq.arbitrary)
+        if off:
+            more = f" ({total - len(off):,} more in the details)" if total > len(off) else ""
+            paragraphs.append("Off the predicted path: " + "; ".join(off) + more + ".")
+        if count > 1:
+            paragraphs.append(
+                f"There are {count} {result.concept.replace('equilibrium', 'equilibria')}; "
+                "the details show where they differ."
+            )
+        if a.pbe is not None:
+            paragraphs.append(_pbe_words(a.pbe))
+        caption = _caption(tree, eq)
+    else:
+        paragraphs.append(f"No {result.concept} was found. " + " ".join(result.warnings))
+        return Section(section_id, title, tuple(paragraphs))
+    if a.threat is not None:
+        paragraphs.append(a.threat[1])
+    if figure:
+        figures.append(_tree_figure(tree, eq, f"{section_id}-equilibrium", caption))
+        if a.threat is not None:
+            figures.append(
+                _tree_figure(
+                    tree,
+                    a.threat[0],
+                    f"{section_id}-threat",
+                    "A Nash equilibrium that is not subgame perfect: in red, the threat it "
+                    "rests on, which the threatening side would not carry out if put to it.",
+                )
+            )
+    return Section(section_id, title, tuple(paragraphs), (), tuple(figures))
+
+
+def _details_section(a: _Analysis, section_id: str, title: str) -> Section:
+    result = a.result
+    paragraphs = []
+    tables = []
+    if a.pbe is not None and len(a.pbe):
+        tables.append(_pbe_table(a.pbe))
+        paragraphs += [f"Note: {n}." for n in a.pbe.notes]
+    if len(result):
+        tables.append(_equilibrium_table(result))
+        tables.append(_behaviour_table(result))
+    paragraphs += [f"Note on the {result.concept}: {w}." for w in result.warnings]
+    return Section(section_id, title, tuple(paragraphs), tuple(tables))
+
+
+def _caption(tree: Tree, eq: Any) -> str:
+    _, note = _drawn_nodes(tree, tree.reach(eq.behaviour), MAX_DRAWN_LEAVES)
+    base = (
+        "Bold: the predicted path; dark grey: what each side would do off it; light grey: "
+        "moves not played; dashed lines join nodes a player cannot tell apart; numbers in "
+        "brackets are probabilities of chance or mixed moves; payoffs under the ends."
+    )
+    return base + (" " + note if note else "")
+
+
+def _tree_figure(tree: Tree, eq: Any, name: str, caption: str) -> Figure:
+    fig, (ax,) = report_figure(*figure_size(tree, eq))
+    plot_tree(tree, eq, ax=ax)
+    return Figure(to_svg(fig), caption, name)
+
+
+def _non_credible(tree: Tree, result: TreeSolveResult) -> tuple[TreeEquilibrium, str] | None:
+    """A Nash equilibrium resting on a threat no SPE carries out, with a sentence, or None."""
+    if tree.n_nodes > MAX_NASH_NODES or "subgame" not in result.concept:
+        return None
+    try:
+        nash = nash_tree(tree)
+    except GameTheoryError:
+        return None
+    bad = [eq for eq in nash.equilibria if spe_gain(tree, eq.behaviour) > 1e-7]
+    for eq in bad:
+        data = tree_figure_data(tree, eq)
+        threats = [e for e in data["edges"] if e.style == "threat"]
+        if not threats:
+            continue
+        first = threats[0]
+        owner = tree.players[int(tree.infoset_owner[tree.infoset[first.parent]])]
+        where = tree.node_name(first.parent).replace("/", ", ")
+        where = "at the start" if where == "root" else f"after {where}"
+        text = (
+            f"{len(bad)} of the {len(nash)} Nash equilibria found (in the reduced normal form) "
+            f"are not subgame perfect: they rest on threats that would not be carried out, for "
+            f"example {owner}'s threat to {tree.move_labels[first.child]} {where} "
+            f"(which would give {_pay_words(tree, eq.payoffs)})."
+        )
+        return eq, text
+    return None
+
+
+def _equilibrium_table(result: TreeSolveResult) -> Table:
+    rows = []
+    for k, eq in enumerate(result.equilibria, start=1):
+        path = "; ".join(
+            name if abs(p - 1) < _EPS else f"{name} ({_format(p)})" for name, p in eq.path()[:6]
+        )
+        rows.append((str(k), _pay_words(result.tree, eq.payoffs), path))
+    return Table(
+        ("#", "Expected payoffs", "Terminal nodes reached"),
+        tuple(rows),
+        f"Every {result.concept} found ({result.method})",
+        fold=len(rows) > MAX_OPEN_ROWS,
+    )
+
+
+def _behaviour_table(result: TreeSolveResult) -> Table:
+    tree = result.tree
+    shown = result.equilibria[:6]
+    rows = []
+    for h, label in enumerate(tree.infoset_labels):
+        owner = tree.players[int(tree.infoset_owner[h])]
+        cells = []
+        for eq in shown:
+            moves = eq.strategy(h)
+            played = [
+                m if p > 1 - _EPS else f"{m} {_format(p)}" for m, p in moves.items() if p > _EPS
+            ]
+            cells.append(", ".join(played))
+        rows.append((owner, label, *cells))
+    more = f" (the first {len(shown)} of {len(result)})" if len(result) > len(shown) else ""
+    return Table(
+        ("Player", "Information set", *(f"Equilibrium {k}" for k in range(1, len(shown) + 1))),
+        tuple(rows),
+        f"What each player does at each information set, by {result.concept}{more}",
+        fold=len(rows) > MAX_OPEN_ROWS,
+    )
+
+
+def _pbe_or_none(tree: Tree) -> PBEResult | None:
+    try:
+        game = SignallingGame.from_tree(tree)
+        return pbe_signalling(game)
+    except GameTheoryError:
+        return None
+
+
+def _pbe_words(pbe: PBEResult) -> str:
+    g = pbe.game
+    sender = g.tree.players[g.sender]
+    receiver = g.tree.players[g.receiver]
+    if not len(pbe):
+        return (
+            f"As a signalling game ({sender} knows its type, {receiver} sees only the message) "
+            "it has no perfect Bayesian equilibrium in pure strategies; its equilibria have a "
+            "type or the receiver mixing, which are not computed here."
+        )
+    parts = []
+    for eq in pbe.equilibria:
+        sends = eq.sender_strategy()
+        if eq.kind == "pooling":
+            what = f"pooling on {next(iter(sends.values()))}"
+        else:
+            what = f"{eq.kind} (" + ", ".join(f"{t} sends {m}" for t, m in sends.items()) + ")"
+        support = "; ".join(
+            f"{receiver} answers {s.message} with {s.action}, needing {s.describe()}"
+            for s in eq.off_path
+        )
+        ic = "passes" if eq.intuitive else "fails"
+        parts.append(
+            what + (f" ({support})" if support else "") + f", {ic} the intuitive criterion"
+        )
+    n = len(pbe)
+    return (
+        f"As a signalling game ({sender} knows its type, {receiver} sees only the message) it "
+        f"has {n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} in pure strategies: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def _pbe_table(pbe: PBEResult) -> Table:
+    g = pbe.game
+    rows = []
+    for eq in pbe.equilibria:
+        beliefs = "; ".join(
+            f"after {m}: " + ", ".join(f"{t} {_format(v)}" for t, v in eq.belief(m).items())
+            for m in eq.on_path()
+        )
+        rows.append(
+            (
+                eq.kind,
+                ", ".join(f"{t} \u2192 {m}" for t, m in eq.sender_strategy().items()),
+                ", ".join(f"{m} \u2192 {a}" for m, a in eq.receiver_strategy().items()),
+                beliefs,
+                "; ".join(f"{s.action} after {s.message}: {s.describe()}" for s in eq.off_path)
+                or "none off the path",
+                ", ".join(
+                    f"{t} {_format(v)}" for t, v in zip(g.types, eq.sender_payoffs, strict=True)
+                ),
+                "passes" if eq.intuitive else f"fails: {eq.intuitive_reason}",
+            )
+        )
+    return Table(
+        (
+            "Kind",
+            "Sender",
+            "Receiver",
+            "Beliefs on the path (Bayes)",
+            "Off-path answers and the beliefs that support them",
+            "Sender's payoff by type",
+            "Intuitive criterion",
+        ),
+        tuple(rows),
+        "Perfect Bayesian equilibria in pure strategies",
+        fold=len(rows) > MAX_OPEN_ROWS,
+    )
+
+
+# ---------------------------------------------------------------------- report
+def build_tree_report(
+    tree: Tree, title: str | None = None, *, path: str | Path | None = None, figure: bool = True
+) -> Report:
+    """A report on a tree: the answer in words, the tree, the details, the methods box.
+
+    Parameters
+    ----------
+    tree
+        The tree.
+    title
+        The report's title (default: the tree's title, or "Game tree").
+    path
+        The file read, if any (its SHA-256 goes into the methods box).
+    figure
+        Whether to draw figures.
+    """
+    from .._version import __version__
+
+    analysis = _analyse(tree, None)
+    result = analysis.result
+    sections = (
+        _lead_section(analysis, figure, "tree", "The predicted play"),
+        _details_section(analysis, "tree-details", "Details"),
+    )
+    methods = [
+        ("gametheory version", __version__),
+        ("tree", tree.summary()),
+        (
+            "subgame perfection",
+            f"{result.method}; {'complete' if result.complete else 'NOT complete'}",
+        ),
+    ]
+    if analysis.pbe is not None:
+        methods.append(
+            (
+                "perfect Bayesian equilibria",
+                "every pure sender strategy and receiver response enumerated; beliefs by Bayes' "
+                "rule on the path, supporting belief sets off it; intuitive criterion (Cho and "
+                "Kreps 1987)",
+            )
+        )
+    if path is not None:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        methods.append(("file content hash (SHA-256)", digest))
+    methods.append(("generated", _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    return Report(title or tree.title or "Game tree", sections, tuple(methods))
