@@ -162,5 +162,9 @@ def test_bundled_files_still_load():
             assert gt.GraphModel.read(path).n_states > 0
             with pytest.raises(gt.ScenarioError, match=r"ordinal scenario.*gametheory stability"):
                 gt.load(path)
+        elif path.suffix == ".toml" and "\n[tree" in path.read_text():
+            assert gt.load_tree(path).n_nodes > 1
+            with pytest.raises(gt.ScenarioError, match="load_tree"):
+                gt.load(path)
         elif path.suffix in {".toml", ".nfg"}:
             gt.load(path).game()

@@ -74,7 +74,11 @@ def test_three_player_round_trip(tmp_path) -> None:
     assert gt.read_nfg(path) == game
 
 
-GAMES = [p for p in sorted(PAYOFFS.glob("*.toml")) if not p.stem.endswith("_ordinal")]
+GAMES = [
+    p
+    for p in sorted(PAYOFFS.glob("*.toml"))
+    if not p.stem.endswith("_ordinal") and "\n[tree" not in p.read_text()
+]
 
 
 @pytest.mark.parametrize("path", GAMES, ids=lambda p: p.stem)
