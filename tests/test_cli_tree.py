@@ -44,7 +44,9 @@ def test_solve_json_schema(capsys: pytest.CaptureFixture[str], entry: Path) -> N
     code, out, err = _run(capsys, "solve", entry, "--format", "json", "--set", "fight_cost=0.5")
     assert code == 0, err
     data = json.loads(out)
+    assert data["schema"] == "gametheory.tree_solve/1"
     assert data["concept"] == "spe" and data["concept_requested"] == "default"
+    assert data["concept_name"] == "subgame-perfect equilibrium"
     assert data["complete"] is True
     assert data["parameters"] == {"fight_cost": 0.5}
     assert data["players"] == ["Entrant", "Incumbent"]

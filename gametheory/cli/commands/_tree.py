@@ -95,6 +95,7 @@ def run_solve(args: argparse.Namespace) -> int:
         result = nash_tree(tree, getattr(args, "method", "auto"), **tol)
     if args.format == "json":
         data: dict[str, Any] = {
+            "schema": "gametheory.tree_solve/1",
             "file": str(args.file),
             "title": scenario.title if scenario is not None else tree.title,
             "concept_requested": "default" if default else concept,
