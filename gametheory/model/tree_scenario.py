@@ -37,6 +37,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -379,6 +380,16 @@ class TreeScenario:
                 labels[self.nodes[m].id] = label
         return labels
 
+    @cached_property
+    def _infoset_first(self) -> dict[str, TreeNodeSpec]:
+        """The first node (in breadth-first order) of every information set, by label."""
+        first: dict[str, TreeNodeSpec] = {}
+        for i in self.order:
+            node = self.nodes[i]
+            if node.kind == "decision":
+                first.setdefault(self.infoset_of[node.id], node)
+        return first
+
     # ------------------------------------------------------------------ parameters
     @property
     def baseline(self) -> dict[str, float]:
@@ -490,8 +501,7 @@ class TreeScenario:
 
     def _moves_in_set_order(self, node: TreeNodeSpec) -> tuple[tuple[str, str], ...]:
         """The node's moves in the order of the first node of its information set."""
-        label = self.infoset_of[node.id]
-        first = next(n for n in self.nodes if self.infoset_of.get(n.id) == label)
+        first = self._infoset_first[self.infoset_of[node.id]]
         if first is node:
             return node.moves
         where = dict(node.moves)
