@@ -415,3 +415,24 @@ def test_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path.write_text(ENTRY)
     with pytest.raises(ScenarioError, match="larger than 100 bytes"):
         load_tree_scenario(path)
+
+
+@pytest.mark.parametrize(
+    "values", [{}, {"extended": 0, "p_hawk": 0.04}, {"extended": 0, "p_hawk": 0.3}]
+)
+def test_london_private_against_pygambit(values: dict[str, float]) -> None:
+    # Every subgame-perfect equilibrium is a Nash equilibrium: our SPE payoffs must be among
+    # those of Gambit's extreme Nash equilibria (enummixed on the strategic form of the same
+    # tree written as .efg). In this game every one of Gambit's equilibria pays the same as
+    # some SPE, so the two sets coincide.
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    tree = load_tree_scenario(PRIVATE).tree(**values)
+    game = gbt.read_efg(io.StringIO(gt.dumps_efg(tree)))
+    theirs = {
+        tuple(round(float(eq.payoffs[p]), 9) for p in game.players)
+        for eq in gbt.nash.enummixed_solve(game, rational=False).equilibria
+    }
+    ours = {tuple(round(float(v), 9) + 0.0 for v in eq.payoffs) for eq in gt.spe_tree(tree)}
+    assert ours == theirs
