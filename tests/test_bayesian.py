@@ -83,7 +83,7 @@ def test_beer_quiche_with_a_weak_majority_has_no_pure_equilibrium() -> None:
     # With prior strong 0.4 < 1/2, pooling anywhere is dueled on the path: pooling on beer
     # gives weak 0 while quiche gives it at least 1; pooling on quiche gives strong 0 while
     # beer gives it at least 1. Separating fails as above. Only hybrid equilibria exist
-    # (Fudenberg and Tirole 1991, exercise 8.x), which are not enumerated.
+    # (a type or the receiver mixes), which are not enumerated.
     result = pbe_signalling(beer_quiche(0.4))
     assert len(result) == 0 and not result.complete
 
@@ -270,3 +270,31 @@ def test_profile_limit_is_checked_before_enumerating() -> None:
     assert MAX_PROFILES < 7**8 * 2**7
     with pytest.raises(SolverError, match="pure profiles"):
         pbe_signalling(tree)
+
+
+# ---------------------------------------------------------------------- against Gambit
+@pytest.mark.parametrize(
+    "tree", [beer_quiche(), spence(0.3, 0.5, 1.5), spence(0.6, 0.5, 0.8)], ids=str
+)
+def test_pure_pbe_are_gambits_pure_nash_equilibria(tree: Tree) -> None:
+    """In these games every receiver action is a best response to some belief (beer-quiche:
+    duel iff mu(weak) >= 1/2; Spence: wage 2 iff mu(high) >= 1/2), so the pure PBE are exactly
+    the pure Nash equilibria, which Gambit's enumpure finds independently."""
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    from gametheory.io.efg import dumps_efg
+    from gametheory.solvers.tree import _behaviour_from_mixed
+
+    theirs = gbt.read_efg(io.StringIO(dumps_efg(tree)))
+    found = gbt.nash.enumpure_solve(theirs).equilibria
+    gambit = {
+        tuple(
+            _behaviour_from_mixed(
+                tree, [np.array([float(x) for _, x in eq[pl]]) for pl in theirs.players]
+            )[0].tolist()
+        )
+        for eq in found
+    }
+    ours = {tuple(eq.behaviour.tolist()) for eq in pbe_signalling(tree)}
+    assert ours == gambit and len(ours) >= 2
