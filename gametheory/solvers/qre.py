@@ -233,8 +233,14 @@ def _trace(
     return points, False, f"{max_steps} steps taken, lambda reached only {y[-1]:.6g}"
 
 
-def _indifference_polish(game: Game, sigma: list[FloatArray], tol: float) -> Profile | None:
-    """The Nash equilibrium on the support of ``sigma`` nearest it, if Newton finds one."""
+def polish_on_support(game: Game, sigma: list[FloatArray], tol: float) -> Profile | None:
+    """The Nash equilibrium on the support of ``sigma`` nearest it, if Newton finds one.
+
+    The support is read at thresholds 1e-6, 1e-3 and 1e-9 in turn; on it the indifference
+    conditions (each player's supported actions earn the same) are solved by Powell's hybrid
+    method (MINPACK ``hybrd``) from ``sigma``, and the result is returned only if it is a
+    probability profile passing the regret check at ``tol``.
+    """
     from scipy.optimize import root
 
     for threshold in (1e-6, 1e-3, 1e-9):
@@ -427,7 +433,7 @@ def logit_branch(
     end = [s / s.sum() for s in end]
     end_profile = Profile(game, tuple(end))
     end_regret = float((end_profile.regret / game.scales).max())
-    limit = _indifference_polish(game, end, tol)
+    limit = polish_on_support(game, end, tol)
     if limit is None:
         warnings.append(
             "the end of the branch could not be polished to a Nash equilibrium on its support; "
