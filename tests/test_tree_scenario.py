@@ -385,6 +385,17 @@ def test_unknown_key_and_wrong_payoff_count() -> None:
     assert "3 payoffs for 2 players" in message
 
 
+def test_wrong_kind_of_move_target_or_probability() -> None:
+    text = ENTRY.replace("[2, 1]", "5")
+    message = _error(text)
+    assert f"t.toml:{_line_of(text, 'moves.accommodate = 5')}" in message
+    assert "a move leads to a node id" in message
+    message = _error(PRIOR.replace('"p_strong"', "true", 1))
+    assert "chance probabilities are numbers or expression strings" in message
+    message = _error(PRIOR.replace('"p_strong"', '"p_strong * vs_weak.fight"', 1))
+    assert "chance probabilities use parameters only" in message
+
+
 def test_depth_limit() -> None:
     from gametheory.model.tree_scenario import MAX_DEPTH
 

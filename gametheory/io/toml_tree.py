@@ -261,10 +261,27 @@ def _add_node(
             spec = _NodeSpec.model_validate(table)
         except ValidationError as exc:
             first = exc.errors()[0]
-            sub = ".".join(str(p) for p in first["loc"])
+            loc = [str(p) for p in first["loc"]]
+            sub = ".".join(loc)
             if first["type"] == "extra_forbidden":
                 message = (
                     "unknown key; a node has player, moves, chance, payoffs, infoset, description"
+                )
+            elif loc[0] == "moves" and len(loc) > 1:
+                sub = ".".join(loc[:2])
+                message = (
+                    'a move leads to a node id ("respond"), a list of payoffs in player order '
+                    '([2, "1 - cost"]) or a node table ({ player = "...", moves = { ... } }); '
+                    f"got {_shown(table.get('moves', {}).get(loc[1]))}"
+                )
+            elif loc[0] in ("payoffs", "chance"):
+                sub = loc[0]
+                message = (
+                    f"{'payoffs' if loc[0] == 'payoffs' else 'chance probabilities'} are numbers "
+                    "or expression strings (a table by "
+                    f"{'player' if loc[0] == 'payoffs' else 'move'}"
+                    f"{', or a list in player order' if loc[0] == 'payoffs' else ''}); "
+                    f"got {_shown(table.get(loc[0]))}"
                 )
             else:
                 message = f"{first['msg']} (got {_shown(first.get('input'))})"

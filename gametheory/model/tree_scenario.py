@@ -310,7 +310,12 @@ class TreeScenario:
                 _check_expression(expr, known, f"{node.key}.payoffs.{player}")
             for (move, _), expr in zip(node.moves, node.probabilities, strict=False):
                 # Probabilities are fixed before any move is made: parameters only.
-                _check_expression(expr, params, f"{node.key}.chance.{move}")
+                _check_expression(
+                    expr,
+                    params,
+                    f"{node.key}.chance.{move}",
+                    "chance probabilities use parameters only, not move indicators",
+                )
 
     def _infosets(self, by_id: Mapping[str, int]) -> dict[str, str]:
         """The information-set label of every decision node (checked: one owner, same moves)."""
@@ -552,10 +557,12 @@ class TreeScenario:
         return f"<TreeScenario {self.summary()}>"
 
 
-def _check_expression(expr: Expression, known: set[str], key: str) -> None:
+def _check_expression(expr: Expression, known: set[str], key: str, note: str = "") -> None:
     try:
         expr.check_names(known)
     except GameTheoryError as exc:
+        if note:
+            raise type(exc)(f"{exc.message} ({note})", key=key) from None
         raise exc.located(key=key) from None
 
 
