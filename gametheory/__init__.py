@@ -86,6 +86,7 @@ if TYPE_CHECKING:
         methods,
         solve,
     )
+    from .solvers.bayesian import bayesian_nash, pbe_signalling, signalling_tree
     from .solvers.tree import TreeSolveResult, nash_tree
     from .solvers.tree import spe as spe_tree
     from .sweeps import (
@@ -156,6 +157,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "spe_tree": (".solvers.tree", "spe"),
     "nash_tree": (".solvers.tree", "nash_tree"),
     "TreeSolveResult": (".solvers.tree", "TreeSolveResult"),
+    "bayesian_nash": (".solvers.bayesian", "bayesian_nash"),
+    "pbe_signalling": (".solvers.bayesian", "pbe_signalling"),
+    "signalling_tree": (".solvers.bayesian", "signalling_tree"),
 }
 
 
@@ -210,6 +214,7 @@ __all__ = [
     "__version__",
     "alternating_offers",
     "bargain",
+    "bayesian_nash",
     "calibrate",
     "commitment",
     "compare_linkage",
@@ -234,11 +239,13 @@ __all__ = [
     "parameter_change",
     "parse",
     "payoff_change",
+    "pbe_signalling",
     "prediction_change",
     "read_efg",
     "read_nfg",
     "rubinstein",
     "sensitivity",
+    "signalling_tree",
     "solve",
     "spe",
     "spe_tree",
