@@ -14,7 +14,10 @@ Each peer runs in a child process killed after ``--budget`` seconds (one child a
 answers are compared as sets of extreme equilibria (profiles equal within 1e-6); "same as Gambit"
 is reported where Gambit finished. Usage::
 
-    python benchmarks/large_games.py [--sizes 10 12 15 20] [--budget 120] [--seed 2026]
+    python benchmarks/large_games.py [--sizes 10 12 15 20] [--games 1] [--budget 120] [--seed 2026]
+
+The London sequential normal form (32x16) is compared with Gambit's stored answer
+(``tests/data/london_sequential_enummixed.json``; Gambit needs minutes, so it is not rerun).
 """
 
 from __future__ import annotations
@@ -103,17 +106,48 @@ def same(first: Profiles, second: Profiles, atol: float = 1e-6) -> bool:
     return len(a) == len(b) and all(any(np.abs(p - q).max() <= atol for q in b) for p in a)
 
 
-def games(sizes: list[int], seed: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def games(sizes: list[int], seed: int, count: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(seed)
-    found = [(f"{n}x{n} uniform", rng.random((n, n)), rng.random((n, n))) for n in sizes]
-    found.append(
-        (
-            "12x12 integers 0..9",
-            rng.integers(0, 10, (12, 12)).astype(float),
-            rng.integers(0, 10, (12, 12)).astype(float),
+    found = []
+    for n in sizes:
+        for k in range(count):
+            label = f"{n}x{n} uniform" + (f" #{k + 1}" if count > 1 else "")
+            found.append((label, rng.random((n, n)), rng.random((n, n))))
+    for k in range(count):
+        label = "12x12 integers 0..9" + (f" #{k + 1}" if count > 1 else "")
+        found.append(
+            (
+                label,
+                rng.integers(0, 10, (12, 12)).astype(float),
+                rng.integers(0, 10, (12, 12)).astype(float),
+            )
         )
-    )
     return found
+
+
+def london() -> str:
+    """Ours on the London sequential normal form against the stored Gambit answer."""
+    import json
+    from fractions import Fraction
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    fixture = json.loads((root / "tests/data/london_sequential_enummixed.json").read_text())
+    game = gt.load(str(root / "payoffs/london_talks_2025_sequential.toml")).game()
+    start = time.perf_counter()
+    result = gt.solve(game, "vertex_enumeration")
+    seconds = time.perf_counter() - start
+    mine = [np.concatenate(eq.strategies) for eq in result.equilibria]
+    theirs = [
+        np.array([float(Fraction(p)) for player in eq for p in player])
+        for eq in fixture["equilibria"]
+    ]
+    verdict = "same set" if same(mine, theirs) else "DIFFERENT set"
+    return (
+        f"| London sequential 32x16 | {seconds:.3f} s, {len(mine)} eq. | n/a | "
+        f"{fixture['seconds']:g} s (stored answer, tests/data), {len(theirs)} eq., {verdict} "
+        f"| {'yes' if verdict == 'same set' else 'NO'} |"
+    )
 
 
 def timed(function: Callable[[np.ndarray, np.ndarray], Profiles], A: np.ndarray, B: np.ndarray):
@@ -127,8 +161,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 12, 15, 20])
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per peer and game")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--games", type=int, default=1, help="games per size")
     args = parser.parse_args()
-    ours(np.eye(2), np.eye(2))  # imports and first-call set-up, not timed
+    warm = np.random.default_rng(0)
+    ours(warm.random((8, 8)), warm.random((8, 8)))  # imports and first-call set-up, not timed
     print(f"budget per peer and game: {args.budget:g} s (peers in a child process)")
     header = (
         "| game | gametheory | QuantEcon vertex_enumeration | Gambit enummixed (float) "
@@ -136,7 +172,8 @@ def main() -> None:
     )
     print(header)
     print("|---|---|---|---|---|")
-    for label, A, B in games(args.sizes, args.seed):
+    print(london(), flush=True)
+    for label, A, B in games(args.sizes, args.seed, args.games):
         seconds, mine = timed(ours, A, B)
         cells = [f"{seconds:.3f} s, {len(mine)} eq."]
         agreement = "n/a"
