@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gametheory as gt
 from gametheory.errors import GameTheoryError, ScenarioError
@@ -447,3 +449,58 @@ def test_london_private_against_pygambit(values: dict[str, float]) -> None:
     }
     ours = {tuple(round(float(v), 9) + 0.0 for v in eq.payoffs) for eq in gt.spe_tree(tree)}
     assert ours == theirs
+
+
+# ---------------------------------------------------------------------- property: TOML = Python
+def _random_tree(seed: int) -> tuple[str, gt.Tree]:
+    """A random tree with chance, written both as a tree scenario and with Tree.build."""
+    from gametheory.model.tree import Chance, Decision, Terminal
+
+    rng = np.random.default_rng(seed)
+    players = ("A", "B")
+    tables: list[str] = []
+    count = [0]
+
+    def make(depth: int) -> tuple[str, object]:
+        name = f"n{count[0]}"
+        count[0] += 1
+        kind = "terminal" if depth >= 3 or rng.random() < 0.25 else rng.choice(["A", "B", "c"])
+        if kind == "terminal":
+            pay = [int(v) for v in rng.integers(-5, 6, size=2)]
+            tables.append(f"[tree.{name}]\npayoffs = {pay}\n")
+            return name, Terminal(tuple(pay))
+        moves = [f"m{k}" for k in range(int(rng.integers(1, 4)))]
+        children = [make(depth + 1) for _ in moves]
+        targets = ", ".join(f'{m} = "{c}"' for m, (c, _) in zip(moves, children, strict=True))
+        if kind == "c":
+            weights = rng.integers(1, 5, size=len(moves))
+            probs = [f"{w}/{weights.sum()}" for w in weights]
+            chance = ", ".join(f'{m} = "{p}"' for m, p in zip(moves, probs, strict=True))
+            tables.append(f"[tree.{name}]\nchance = {{ {chance} }}\nmoves = {{ {targets} }}\n")
+            node = Chance(
+                {
+                    m: (float(w) / float(weights.sum()), c)
+                    for m, w, (_, c) in zip(moves, weights, children, strict=True)
+                }
+            )
+            return name, node
+        tables.append(f'[tree.{name}]\nplayer = "{kind}"\nmoves = {{ {targets} }}\n')
+        return name, Decision(str(kind), {m: c for m, (_, c) in zip(moves, children, strict=True)})
+
+    _, root = make(0)
+    head = 'schema_version = 1\ntitle = "random"\n[players.A]\n[players.B]\n'
+    # the root's table first: it is the root
+    order = sorted(tables, key=lambda t: int(t.split("]")[0].split(".n")[1]))
+    return head + "\n".join(order), gt.Tree.build(players, root)  # type: ignore[arg-type]
+
+
+@settings(deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_toml_tree_equals_the_python_tree(seed: int) -> None:
+    text, expected = _random_tree(seed)
+    ours = loads_tree_scenario(text).tree()
+    for name in ("parent", "kind", "infoset", "infoset_owner", "payoffs"):
+        np.testing.assert_array_equal(getattr(ours, name), getattr(expected, name), err_msg=name)
+    np.testing.assert_allclose(ours.probability, expected.probability, atol=1e-15)
+    assert ours.move_labels == expected.move_labels
+    np.testing.assert_allclose(gt.spe_tree(ours)[0].payoffs, gt.spe_tree(expected)[0].payoffs)
