@@ -24,4 +24,19 @@ def run(args: argparse.Namespace) -> int:
     for name, info in sorted(methods().items()):
         scope = "2 players" if info.two_player_only else "N players"
         print(f"{name}: {info.summary} [{scope}; finds {info.finds}]")
+    print()
+    print("Other solution concepts (gametheory solve FILE --concept NAME):")
+    for line in OTHER_CONCEPTS:
+        print(line)
     return 0
+
+
+#: What ``--concept`` offers besides Nash equilibria, with its guarantee (docs/solvers.md).
+OTHER_CONCEPTS = (
+    "spe: subgame-perfect equilibria of sequential scenarios and game trees (backward induction)",
+    "ce: welfare-maximising correlated equilibrium and each player's payoff range over all of "
+    "them (HiGHS linear programs; exact optimum to 1e-7, obedience re-checked) [N players]",
+    "cce: the same for coarse correlated equilibria [N players]",
+    "qre: logit quantal response equilibrium branch from lambda 0 (path following) and its "
+    "limit, polished to a regret-checked Nash equilibrium [N players]",
+)

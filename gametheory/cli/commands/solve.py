@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import functools
 import inspect
 import json
 import types
@@ -42,13 +43,60 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     add_format(parser)
     parser.add_argument(
         "--concept",
-        choices=("auto", "nash", "spe"),
+        choices=("auto", "nash", "spe", "ce", "cce", "qre"),
         default="auto",
         help="nash: equilibria of the (normal-form) game; spe: subgame-perfect equilibria of a "
-        "sequential scenario or a game tree; auto (default): spe for sequential scenarios and "
-        "trees, else nash",
+        "sequential scenario or a game tree; ce / cce: the welfare-maximising correlated / "
+        "coarse correlated equilibrium, each player's payoff range over the set and the "
+        "mediator's recommendations; qre: the logit quantal response equilibrium branch and "
+        "its limit; auto (default): spe for sequential scenarios and trees, else nash",
     )
     return parser
+
+
+#: Concepts other than Nash and subgame-perfect equilibria, with the function computing each.
+OTHER_CONCEPTS = ("ce", "cce", "qre")
+
+
+def _run_other_concept(
+    args: argparse.Namespace, game: Game, values: Mapping[str, float], path: str
+) -> int:
+    """Correlated, coarse correlated or logit QRE: print the result (text or JSON)."""
+    if args.method != "auto":
+        raise ScenarioError(
+            f"--method chooses a Nash equilibrium method; --concept {args.concept} has one "
+            "method (use --option for its settings)",
+            file=path,
+        )
+    options = parse_options(args.option)
+    function: Callable[..., Any]
+    if args.concept == "qre":
+        from ...solvers.qre import logit_branch
+
+        function = logit_branch
+    else:
+        from ...solvers.correlated import correlated_equilibrium
+
+        function = functools.partial(correlated_equilibrium, concept=args.concept)
+    accepted = _keyword_options(getattr(function, "func", function))
+    for key in options:
+        if key not in accepted or key == "concept":
+            known = ", ".join(k for k in accepted if k != "concept") or "none"
+            raise SolverError(
+                f"--concept {args.concept} has no option '{key}'; its options: {known}"
+            )
+    if args.tol is not None:
+        options["tol"] = args.tol
+    found = function(game, **options)
+    if args.format == "json":
+        data = found.to_dict()
+        data["parameters"] = dict(values)
+        print(json.dumps(data, indent=2, allow_nan=False))
+    else:
+        if game.title:
+            print(game.title)
+        print(found)
+    return 0
 
 
 def parse_options(items: Sequence[str]) -> dict[str, Any]:
@@ -143,10 +191,18 @@ def run(args: argparse.Namespace) -> int:
     from ._tree import is_tree_path, run_solve
 
     if is_tree_path(args.file):
+        if args.concept in OTHER_CONCEPTS:
+            raise ScenarioError(
+                f"--concept {args.concept} applies to normal-form games (scenarios and .nfg "
+                "files), not to game trees",
+                file=str(args.file),
+            )
         return run_solve(args)  # a game tree: .efg, or a .toml with a [tree] table
     scenario = load(args.file)
     values = scenario.resolve(dict(args.set))
     concept = args.concept
+    if concept in OTHER_CONCEPTS:
+        return _run_other_concept(args, scenario.game(values), values, str(scenario.path))
     if concept == "auto":
         concept = "spe" if scenario.timing == "sequential" else "nash"
     if concept == "spe":
