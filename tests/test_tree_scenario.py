@@ -273,6 +273,15 @@ def test_london_private_without_extension_threshold(p: float, deal: bool) -> Non
             assert all(name.endswith("/refuse") for name, _ in eq.path())
 
 
+def test_a_parameter_called_tree_does_not_make_a_tree(tmp_path: Path) -> None:
+    from gametheory.io.toml_tree import is_tree_text
+
+    chicken = (PAYOFFS / "chicken.toml").read_text()
+    assert not is_tree_text(chicken.replace("[parameters]", "[parameters]\ntree = 1"))
+    assert is_tree_text(ENTRY)
+    assert is_tree_text(ENTRY + "\n[tree.broken\n")  # malformed: the tree reader says why
+
+
 def test_simultaneous_london_is_still_a_scenario() -> None:
     assert isinstance(gt.load(PAYOFFS / "london_talks_2025.toml"), gt.Scenario)
     with pytest.raises(ScenarioError, match="load_tree"):

@@ -68,6 +68,7 @@ MAX_FILE_BYTES = 5_000_000
 MAX_DEPTH = 64
 
 _TREE_HEADER = re.compile(r"^\s*(\[\s*tree\s*[.\]]|tree\s*=)", re.MULTILINE)
+_TREE_TABLE = re.compile(r"^\s*\[\s*tree\s*[.\]]", re.MULTILINE)
 
 
 class _Strict(BaseModel):
@@ -125,8 +126,18 @@ class _TreeFileSpec(_Strict):
 
 
 def is_tree_text(text: str) -> bool:
-    """Whether TOML text declares a tree (a top-level ``[tree]`` table or ``[tree.X]`` nodes)."""
-    return _TREE_HEADER.search(text) is not None
+    """Whether TOML text declares a tree: a top-level ``tree`` table (``[tree.X]`` nodes).
+
+    A parameter that happens to be called ``tree`` does not count. Malformed TOML counts when
+    it has a ``[tree...]`` header, so that the tree reader reports the error.
+    """
+    if _TREE_HEADER.search(text) is None:
+        return False
+    try:
+        raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        return _TREE_TABLE.search(text) is not None
+    return isinstance(raw.get("tree"), dict)
 
 
 def is_tree_file(path: str | Path) -> bool:
