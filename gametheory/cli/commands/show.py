@@ -18,7 +18,7 @@ SUMMARY = COMMANDS["show"].summary
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """Add ``show`` and its options."""
     parser = sub.add_parser("show", help=SUMMARY, description=SUMMARY)
-    add_file(parser, "scenario .toml or Gambit .nfg file")
+    add_file(parser, "scenario .toml (matrix, chip or tree) or Gambit .nfg/.efg file")
     add_set(parser)
     return parser
 

@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         description=f"{SUMMARY}: read it and compile its game at the declared parameter values; "
         "exit status 2 (with one line saying what is wrong) if it is not valid",
     )
-    add_file(parser, "scenario .toml or Gambit .nfg file to check")
+    add_file(parser, "scenario .toml (matrix, chip or tree) or Gambit .nfg/.efg file to check")
     return parser
 
 
