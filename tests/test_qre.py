@@ -158,3 +158,23 @@ def test_agrees_with_pygambit_logit(seed, shape):
     # (Gambit's profiles are accurate to about 1e-9, which moves its log-likelihood by 1e-8).
     assert fit.log_likelihood == pytest.approx(estimate.log_like, abs=1e-6)
     assert fit.lam == pytest.approx(estimate.lam, rel=1e-3, abs=1e-6)
+
+
+def test_branch_with_folds_keeps_to_the_principal_branch():
+    # A random 8x8 game whose branch folds back twice near lambda 2.5: with long steps the
+    # tracer once cut across to another branch and ended at a different equilibrium than
+    # pygambit's logit_solve ((a5, a8), found here by tracing with 10x shorter steps too).
+    gbt = pytest.importorskip("pygambit")
+    rng = np.random.default_rng(2026)
+    for shape in [(3, 3), (5, 5)]:
+        [rng.normal(size=shape) for _ in shape]
+        [rng.integers(1, 50, size=n) for n in shape]
+    arrays = [rng.normal(size=(8, 8)) for _ in range(2)]
+    game = gt.Game.from_arrays(*arrays)
+    branch = logit_branch(game)
+    assert np.any(np.diff(branch.lambdas) < 0)  # the fold is followed, not jumped
+    limit = gbt.nash.logit_solve(gbt.StrategicGame.from_arrays(*arrays)).equilibrium
+    for a, b in zip(branch.limit.strategies, _gambit_vectors(limit), strict=True):
+        assert a == pytest.approx(b, abs=1e-6)
+    fine = logit_branch(game, first_step=0.005, max_accel=1.05)
+    assert fine.limit.distance(branch.limit) < 1e-9

@@ -62,6 +62,10 @@ MAX_ACTIONS = 400
 MAX_LAMBDA = 1e6
 #: Most predictor-corrector steps before giving up.
 MAX_STEPS = 20_000
+#: Smallest cosine between successive tangents for a step to be accepted.
+MIN_COSINE = 0.99
+#: Largest corrector distance, as a fraction of the step length, for a step to be accepted.
+MAX_CORRECTION = 0.2
 
 
 def qre_work(game: Game) -> int:
@@ -386,7 +390,7 @@ def logit_branch(
     *,
     max_lambda: float = MAX_LAMBDA,
     first_step: float = 0.03,
-    max_accel: float = 1.5,
+    max_accel: float = 1.1,
     max_steps: int = MAX_STEPS,
     tol: float = DEFAULT_TOL,
 ) -> QREBranch:
@@ -472,7 +476,7 @@ def logit_qre(game: Game, lam: float, *, first_step: float = 0.03) -> Profile:
         y = _start(system)
     else:
         points, reached, message = _trace(
-            game, stop_lambda=lam, first_step=first_step, max_accel=1.5, max_steps=MAX_STEPS
+            game, stop_lambda=lam, first_step=first_step, max_accel=1.1, max_steps=MAX_STEPS
         )
         if not reached:
             raise SolverError(f"logit QRE tracing did not reach lambda {lam:g}: {message}")
@@ -577,7 +581,7 @@ def fit_lambda(
     _check_size(game)
     stop = max_lambda / float(game.scales.max())
     points, _, _ = _trace(
-        game, stop_lambda=stop, first_step=0.03, max_accel=1.2, max_steps=MAX_STEPS
+        game, stop_lambda=stop, first_step=0.03, max_accel=1.1, max_steps=MAX_STEPS
     )
     system = _System(game)
 
