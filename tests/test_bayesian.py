@@ -79,13 +79,26 @@ def test_beer_quiche_two_pooling_families_and_intuitive_criterion() -> None:
         assert tree_regret(result.game.tree, eq.behaviour) <= 1e-9
 
 
-def test_beer_quiche_with_a_weak_majority_has_no_pure_equilibrium() -> None:
+def test_beer_quiche_with_a_weak_majority_has_only_a_hybrid_equilibrium() -> None:
     # With prior strong 0.4 < 1/2, pooling anywhere is dueled on the path: pooling on beer
     # gives weak 0 while quiche gives it at least 1; pooling on quiche gives strong 0 while
-    # beer gives it at least 1. Separating fails as above. Only hybrid equilibria exist
-    # (a type or the receiver mixes), which are not enumerated.
+    # beer gives it at least 1. Separating fails as above. The hybrid equilibrium: strong
+    # drinks beer, weak mixes; quiche reveals weak (duel, weak gets 1); at beer the receiver
+    # mixes, so it is indifferent: mu(weak | beer) = 0.6 s / (0.6 s + 0.4) = 1/2, s = 2/3;
+    # weak is indifferent: 2 (1 - d) = 1, d = 1/2; strong gets 1 + 2 (1/2) = 2 > 0.
     result = pbe_signalling(beer_quiche(0.4))
-    assert len(result) == 0 and not result.complete
+    assert not result.complete
+    (eq,) = result
+    assert eq.kind == "hybrid" and eq.on_path() == ("beer", "quiche")
+    assert eq.sender_probabilities() == pytest.approx(np.array([[1, 0], [2 / 3, 1 / 3]]))
+    assert eq.receiver_probabilities()[0] == pytest.approx([0.5, 0.5])
+    assert eq.receiver_probabilities()[1] == pytest.approx([1, 0])
+    assert eq.belief("beer") == pytest.approx({"strong": 0.5, "weak": 0.5})
+    assert eq.sender_payoffs == pytest.approx([2, 1])
+    assert eq.receiver_payoff == pytest.approx(0.4 * 0.5 + 0.6 * (2 / 3 * 0.5 + 1 / 3))
+    assert eq.sender_strategy()["weak"] == "beer 0.6667, quiche 0.3333"
+    assert pbe_gain(eq) <= 1e-9
+    assert tree_regret(result.game.tree, eq.behaviour) <= 1e-9
 
 
 def test_beer_quiche_dict_names_beliefs_at_every_information_set() -> None:
@@ -161,6 +174,14 @@ def test_spence_pooling_on_education_when_cheap_for_both() -> None:
     idle = [eq for eq in result.of_kind("pooling") if eq.on_path() == ("none",)]
     bounds = sorted(eq.off_path[0].bounds["high"] for eq in idle)
     assert bounds == [pytest.approx((0.0, 0.5)), pytest.approx((0.5, 1.0))]
+    # Hybrid: high educates with probability e, else joins low at 'none'. The firm must be
+    # indifferent at 'none': mu(high | none) = 0.6 (1 - e) / (0.6 (1 - e) + 0.4) = 1/2, so
+    # e = 1/3; high must be indifferent: 2 - c_H = 1.5 = 2 w + (1 - w), so the firm pays 2
+    # with probability w = 1/2; low gets 1.5 > 2 - c_L = 1.2 and stays at 'none'.
+    (hybrid,) = result.of_kind("hybrid")
+    assert hybrid.sender_probabilities() == pytest.approx(np.array([[1 / 3, 2 / 3], [0, 1]]))
+    assert hybrid.receiver_probabilities()[1] == pytest.approx([0.5, 0.5])
+    assert hybrid.sender_payoffs == pytest.approx([1.5, 1.5])
 
 
 # ---------------------------------------------------------------------- entry deterrence
@@ -296,5 +317,5 @@ def test_pure_pbe_are_gambits_pure_nash_equilibria(tree: Tree) -> None:
         )
         for eq in found
     }
-    ours = {tuple(eq.behaviour.tolist()) for eq in pbe_signalling(tree)}
+    ours = {tuple(eq.behaviour.tolist()) for eq in pbe_signalling(tree) if eq.kind != "hybrid"}
     assert ours == gambit and len(ours) >= 2

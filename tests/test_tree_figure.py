@@ -178,7 +178,8 @@ def test_signalling_report_leads_with_the_intuitive_pbe_and_folds_long_tables() 
         "perfect Bayesian equilibrium, pooling; passes the intuitive criterion"
         in (lead.paragraphs[0])
     )
-    assert "Sender beer" in lead.paragraphs[0]
+    assert "Sender sends: if strong, beer; if weak, beer." in lead.paragraphs[0]
+    assert "Receiver answers: after beer, not duel" in lead.paragraphs[0]
     assert "mu(weak | quiche) in [0.5, 1]" in lead.paragraphs[1]
     assert details.tables[0].caption.startswith("Perfect Bayesian")
     html = render_html(report)

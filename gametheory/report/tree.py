@@ -179,7 +179,7 @@ def _infoset_texts(tree: Tree, eq: Any) -> dict[int, str]:
     if not isinstance(eq, PerfectBayesianEquilibrium):
         return {}
     game = eq.game
-    on = set(eq.strategy)
+    on = {game.messages.index(m) for m in eq.on_path()}
     out = {}
     for m, h in enumerate(game.receiver_infoset):
         message = game.messages[m]
@@ -365,7 +365,7 @@ def _draw_edges(ax: Any, data: dict[str, Any], font: float) -> None:
         ax.text(
             x0 + 0.6 * (x1 - x0),
             y0 + 0.6 * (y1 - y0),
-            edge.label + (" (threat)" if threat else ""),
+            (edge.label + (" (threat)" if threat else "")).replace(" (", "\n("),
             ha="center",
             va="center",
             fontsize=font,
@@ -613,8 +613,7 @@ def _lead_section(a: _Analysis, figure: bool, section_id: str, title: str) -> Se
         why = "passes the intuitive criterion" if eq.intuitive else "the first listed"
         paragraphs.append(
             f"Predicted play (perfect Bayesian equilibrium, {eq.kind}; {why}): "
-            + "; ".join(path_words(tree, eq.behaviour))
-            + "."
+            + _pbe_play_words(a.pbe, eq)
         )
         off = [
             f"after {s.message}, {tree.players[a.pbe.game.receiver]} would {s.action}, "
@@ -771,6 +770,37 @@ def _pbe_or_none(tree: Tree) -> PBEResult | None:
         return None
 
 
+def _choice_words(text: str) -> str:
+    """``"beer 0.6667, quiche 0.3333"`` -> ``"beer (0.6667) or quiche (0.3333)"``."""
+    parts = [p.rsplit(" ", 1) for p in text.split(", ")]
+    if len(parts) == 1 or any(len(p) != 2 for p in parts):
+        return text
+    return " or ".join(f"{label} ({_format(float(prob))})" for label, prob in parts)
+
+
+def _pbe_play_words(pbe: PBEResult, eq: PerfectBayesianEquilibrium) -> str:
+    """Strategies, beliefs on the path and payoffs of one PBE, in sentences."""
+    g = pbe.game
+    sender = g.tree.players[g.sender]
+    receiver = g.tree.players[g.receiver]
+    sends = "; ".join(f"if {t}, {_choice_words(m)}" for t, m in eq.sender_strategy().items())
+    answers = "; ".join(
+        f"after {m}, {_choice_words(a)}"
+        for m, a in eq.receiver_strategy().items()
+        if m in eq.on_path()
+    )
+    beliefs = "; ".join(
+        f"after {m}: " + ", ".join(f"{t} {_format(v)}" for t, v in eq.belief(m).items())
+        for m in eq.on_path()
+    )
+    pay = ", ".join(f"{t} {_format(v)}" for t, v in zip(g.types, eq.sender_payoffs, strict=True))
+    return (
+        f"{sender} sends: {sends}. {receiver} answers: {answers}, believing (by Bayes' rule) "
+        f"{beliefs}. {sender}'s payoff by type: {pay}; {receiver}'s expected payoff "
+        f"{_format(eq.receiver_payoff)}."
+    )
+
+
 def _pbe_words(pbe: PBEResult) -> str:
     g = pbe.game
     sender = g.tree.players[g.sender]
@@ -778,8 +808,8 @@ def _pbe_words(pbe: PBEResult) -> str:
     if not len(pbe):
         return (
             f"As a signalling game ({sender} knows its type, {receiver} sees only the message) "
-            "it has no perfect Bayesian equilibrium in pure strategies; its equilibria have a "
-            "type or the receiver mixing, which are not computed here."
+            "it has no perfect Bayesian equilibrium of the kinds computed (pure, and hybrid "
+            "for two types); see the notes in the details."
         )
     parts = []
     for eq in pbe.equilibria:
@@ -787,7 +817,11 @@ def _pbe_words(pbe: PBEResult) -> str:
         if eq.kind == "pooling":
             what = f"pooling on {next(iter(sends.values()))}"
         else:
-            what = f"{eq.kind} (" + ", ".join(f"{t} sends {m}" for t, m in sends.items()) + ")"
+            what = (
+                f"{eq.kind} ("
+                + ", ".join(f"{t} sends {_choice_words(m)}" for t, m in sends.items())
+                + ")"
+            )
         support = "; ".join(
             f"{receiver} answers {s.message} with {s.action}, needing {s.describe()}"
             for s in eq.off_path
@@ -799,7 +833,8 @@ def _pbe_words(pbe: PBEResult) -> str:
     n = len(pbe)
     return (
         f"As a signalling game ({sender} knows its type, {receiver} sees only the message) it "
-        f"has {n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} in pure strategies: "
+        f"has {n} perfect Bayesian equilibri{'um' if n == 1 else 'a'} "
+        f"({'pure and hybrid' if len(g.types) == 2 else 'in pure strategies'}): "
         + "; ".join(parts)
         + "."
     )
@@ -838,7 +873,7 @@ def _pbe_table(pbe: PBEResult) -> Table:
             "Intuitive criterion",
         ),
         tuple(rows),
-        "Perfect Bayesian equilibria in pure strategies",
+        "Perfect Bayesian equilibria",
         fold=len(rows) > MAX_OPEN_ROWS,
     )
 

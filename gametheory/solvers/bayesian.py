@@ -19,9 +19,12 @@ over *types* (Harsanyi 1967-68):
   type's probability over that set). The intuitive criterion (Cho and Kreps 1987, section
   IV) is applied to every equilibrium.
 
-What is supported: the sender plays pure strategies and the receiver pure actions. Hybrid
-(semi-separating) equilibria, where a type mixes between messages, and equilibria in which the
-receiver mixes are not enumerated; the result says so (``complete`` is False).
+What is supported: every equilibrium in which the sender plays a pure strategy and the
+receiver pure actions; and, with two types, the hybrid (semi-separating) equilibria in which
+one type mixes between two messages, the other type sends one of them, and the receiver
+mixes between two actions after that shared message (as in beer-quiche with a weak
+majority). Other mixed equilibria are not enumerated and the result says so (``complete`` is
+False).
 
 Every equilibrium is re-checked independently of the enumeration by :func:`pbe_gain`: the
 receiver's action is a best response to its beliefs at every information set, each type's
@@ -395,23 +398,25 @@ class OffPathSupport:
 
 @dataclass(frozen=True, eq=False)
 class PerfectBayesianEquilibrium:
-    """One perfect Bayesian equilibrium of a signalling game (pure strategies).
+    """One perfect Bayesian equilibrium of a signalling game.
 
     Attributes
     ----------
     game
         The signalling game.
     strategy
-        The message (index) each type sends.
+        The message (index) each type sends (in a hybrid equilibrium: its likeliest one).
     response
-        The receiver's action (index) after each message.
+        The receiver's action (index) after each message (in a hybrid equilibrium: the
+        likeliest one).
     beliefs
         ``(messages, types)``: ``mu(type | message)``; Bayes' rule on the path, and off the
         path one belief from the supporting set (its centre for two types).
     off_path
         The supporting belief sets at messages no type sends.
     kind
-        ``"pooling"``, ``"separating"`` or ``"partially pooling"``.
+        ``"pooling"``, ``"separating"``, ``"partially pooling"`` or ``"hybrid"`` (a type
+        mixes between two messages).
     sender_payoffs
         Each type's payoff.
     receiver_payoff
@@ -421,6 +426,9 @@ class PerfectBayesianEquilibrium:
         says why not (the type that would break away and with which message).
     gain
         The largest gain from deviating found by :func:`pbe_gain` (relative to payoff ranges).
+    sender_mix, receiver_mix
+        Set in a hybrid equilibrium: ``(types, messages)`` message probabilities, and per
+        message the receiver's action probabilities.
     """
 
     game: SignallingGame
@@ -434,21 +442,55 @@ class PerfectBayesianEquilibrium:
     intuitive: bool
     intuitive_reason: str = ""
     gain: float = 0.0
+    sender_mix: FloatArray | None = None
+    receiver_mix: tuple[FloatArray, ...] | None = None
+
+    def sender_probabilities(self) -> FloatArray:
+        """``(types, messages)``: the probability that each type sends each message."""
+        if self.sender_mix is not None:
+            return self.sender_mix
+        out = np.zeros((len(self.game.types), len(self.game.messages)))
+        out[np.arange(len(self.strategy)), list(self.strategy)] = 1.0
+        return out
+
+    def receiver_probabilities(self) -> tuple[FloatArray, ...]:
+        """Per message, the probability of each of the receiver's actions."""
+        if self.receiver_mix is not None:
+            return self.receiver_mix
+        return tuple(
+            np.eye(len(acts))[a] for acts, a in zip(self.game.actions, self.response, strict=True)
+        )
 
     @property
     def behaviour(self) -> FloatArray:
         """The behaviour profile in the tree."""
-        return self.game.behaviour(self.strategy, self.response)
+        g = self.game
+        tree = g.tree
+        b = np.zeros(tree.n_actions)
+        sender = self.sender_probabilities()
+        for t, h in enumerate(g.sender_infoset):
+            lo = int(tree.action_offset[h])
+            b[lo : lo + len(g.messages)] = sender[t]
+        for m, h in enumerate(g.receiver_infoset):
+            lo = int(tree.action_offset[h])
+            b[lo : lo + len(g.actions[m])] = self.receiver_probabilities()[m]
+        return b
 
     def sender_strategy(self) -> dict[str, str]:
-        """``{type: message}``."""
+        """``{type: message}`` (``"beer 0.3333, quiche 0.6667"`` where a type mixes)."""
         g = self.game
-        return {t: g.messages[m] for t, m in zip(g.types, self.strategy, strict=True)}
+        return {
+            t: _mix_text(g.messages, row)
+            for t, row in zip(g.types, self.sender_probabilities(), strict=True)
+        }
 
     def receiver_strategy(self) -> dict[str, str]:
-        """``{message: action}``."""
+        """``{message: action}`` (``"duel 0.5, not duel 0.5"`` where the receiver mixes)."""
         g = self.game
-        return {g.messages[m]: g.actions[m][a] for m, a in enumerate(self.response)}
+        return {
+            g.messages[m]: _mix_text(g.actions[m], row)
+            for m, row in enumerate(self.receiver_probabilities())
+        }
 
     def belief(self, message: str) -> dict[str, float]:
         """``{type: mu(type | message)}``."""
@@ -458,14 +500,18 @@ class PerfectBayesianEquilibrium:
 
     def on_path(self) -> tuple[str, ...]:
         """The messages some type sends."""
-        return tuple(self.game.messages[m] for m in sorted(set(self.strategy)))
+        return tuple(self.game.messages[m] for m in sorted(self._on()))
+
+    def _on(self) -> set[int]:
+        sent = self.sender_probabilities().max(axis=0)
+        return {int(m) for m in np.flatnonzero(sent > 1e-12)}
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: strategies, beliefs per information set, supports, payoffs."""
         g = self.game
         tree = g.tree
         players = tree.players
-        on = set(self.strategy)
+        on = self._on()
         return {
             "kind": self.kind,
             "sender": players[g.sender],
@@ -507,7 +553,7 @@ class PerfectBayesianEquilibrium:
         send = ", ".join(f"{t} -> {m}" for t, m in self.sender_strategy().items())
         answer = ", ".join(f"{m} -> {a}" for m, a in self.receiver_strategy().items())
         lines = [f"{self.kind}: sender {send}; receiver {answer}"]
-        on = set(self.strategy)
+        on = self._on()
         for m, message in enumerate(g.messages):
             if m in on:
                 mu = ", ".join(f"{t} {_num(v, digits)}" for t, v in self.belief(message).items())
@@ -529,7 +575,7 @@ class PerfectBayesianEquilibrium:
 
 @dataclass(frozen=True, eq=False)
 class PBEResult:
-    """Perfect Bayesian equilibria of a signalling game in pure strategies."""
+    """Perfect Bayesian equilibria of a signalling game (pure, and hybrid for two types)."""
 
     game: SignallingGame
     equilibria: tuple[PerfectBayesianEquilibrium, ...]
@@ -564,14 +610,28 @@ class PBEResult:
     def __str__(self) -> str:
         count = len(self.equilibria)
         head = (
-            f"{count} perfect Bayesian equilibri{'um' if count == 1 else 'a'} in pure strategies "
-            f"of {self.game.tree.summary()}"
+            f"{count} perfect Bayesian equilibri{'um' if count == 1 else 'a'} "
+            f"({_scope(len(self.game.types))}) of {self.game.tree.summary()}"
         )
         lines = [head]
         for k, eq in enumerate(self.equilibria, start=1):
             lines.append(f"{k}. " + eq.describe().replace("\n", "\n   "))
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def _scope(n_types: int) -> str:
+    """Which equilibria are enumerated, in a few words."""
+    return "pure and hybrid" if n_types == 2 else "pure strategies"
+
+
+def _mix_text(labels: Sequence[str], probabilities: FloatArray) -> str:
+    played = [
+        (label, float(p)) for label, p in zip(labels, probabilities, strict=True) if p > 1e-12
+    ]
+    if len(played) == 1:
+        return played[0][0]
+    return ", ".join(f"{label} {_num(p)}" for label, p in played)
 
 
 def _num(value: float, digits: int = 4) -> str:
@@ -581,7 +641,7 @@ def _num(value: float, digits: int = 4) -> str:
 
 # ---------------------------------------------------------------------- PBE enumeration
 def pbe_signalling(tree: Tree | SignallingGame, *, tol: float = DEFAULT_TOL) -> PBEResult:
-    """Perfect Bayesian equilibria of a signalling game in pure strategies.
+    """Perfect Bayesian equilibria of a signalling game: pure, and hybrid for two types.
 
     Parameters
     ----------
@@ -596,8 +656,9 @@ def pbe_signalling(tree: Tree | SignallingGame, *, tol: float = DEFAULT_TOL) -> 
         Every pure-strategy PBE (a distinct receiver action at an off-path message is a
         distinct equilibrium, listed with the beliefs that support it), each classified,
         with beliefs at every information set, supports, the intuitive criterion, and its
-        re-check. ``complete`` is False: hybrid equilibria (a type mixing between messages)
-        and equilibria with receiver mixing are not enumerated.
+        re-check. With two types also the hybrid equilibria described in :func:`_hybrids`.
+        ``complete`` is False: other mixed equilibria are not enumerated (the notes say
+        which).
 
     Raises
     ------
@@ -631,13 +692,28 @@ def pbe_signalling(tree: Tree | SignallingGame, *, tol: float = DEFAULT_TOL) -> 
                 failed += 1
                 continue
             out.append(_with(eq, gain=gain))
-    notes = [
-        "pure strategies only: hybrid (semi-separating) equilibria, in which a type mixes "
-        "between messages, and equilibria in which the receiver mixes are not listed"
-    ]
+    if n_t == 2:
+        for eq in _hybrids(game, tol * s_scale, tol * r_scale, supports, feasible):
+            gain = pbe_gain(eq)
+            if gain > 10 * tol:
+                failed += 1
+                continue
+            out.append(_with(eq, gain=gain))
+        notes = [
+            "pure equilibria, and hybrid ones in which one type mixes between two messages "
+            "(the other type sending one of them) while the receiver mixes between two "
+            "actions after the shared message; other mixed equilibria (both types mixing, "
+            "the receiver mixing off the path, continua where a type is indifferent without "
+            "the receiver mixing) are not listed"
+        ]
+    else:
+        notes = [
+            "pure strategies only: hybrid (semi-separating) equilibria, in which a type mixes "
+            "between messages, and equilibria in which the receiver mixes are not listed"
+        ]
     if failed:
         notes.append(f"{failed} candidate(s) failed the independent re-check; dropped")
-    order = {"separating": 0, "pooling": 1, "partially pooling": 2}
+    order = {"separating": 0, "pooling": 1, "partially pooling": 2, "hybrid": 3}
     out.sort(key=lambda e: (order[e.kind], e.strategy, e.response))
     return PBEResult(game, tuple(out), False, tuple(notes), tol)
 
@@ -737,6 +813,137 @@ def _equilibria_of(
         passes, reason = _intuitive(game, eq, s_slack, feasible)
         out.append(_with(eq, intuitive=passes, intuitive_reason=reason))
     return out
+
+
+def _hybrids(
+    game: SignallingGame,
+    s_slack: float,
+    r_slack: float,
+    supports: list[list[tuple[int, FloatArray, OffPathSupport | None]]],
+    feasible: _Feasible,
+) -> list[PerfectBayesianEquilibrium]:
+    """Hybrid equilibria of a two-type game (Fudenberg and Tirole 1991, section 8.2.3).
+
+    Type ``t`` sends ``mA`` with probability ``sigma`` in (0, 1) and ``mB`` otherwise; the
+    other type ``o`` sends ``mA``. After ``mB`` the receiver knows the type is ``t`` and plays
+    a pure best response ``b``. After ``mA`` Bayes gives ``mu(t | mA) = p_t sigma / (p_t
+    sigma + p_o)`` in (0, p_t); the receiver mixes between two actions ``a1, a2`` that are
+    both best responses there, which fixes ``mu`` and so ``sigma``, and it plays ``a1`` with
+    the probability ``rho`` that makes ``t`` indifferent between ``mA`` and ``mB``. Other
+    messages are off the path, answered by actions some belief supports. Then each type's
+    messages must be best responses.
+    """
+    out = []
+    n_m = len(game.messages)
+    prior = game.prior
+    for t in (0, 1):
+        o = 1 - t
+        for m_a, m_b in itertools.permutations(range(n_m), 2):
+            only_t = np.eye(2)[t]
+            b_actions = _best_actions(game.receiver_payoff[m_b], only_t, r_slack)
+            pay_a = game.receiver_payoff[m_a]
+            for a1, a2 in itertools.combinations(range(len(game.actions[m_a])), 2):
+                x = _indifference(pay_a, a1, a2, r_slack)  # mu(type 0 | mA)
+                if x is None:
+                    continue
+                mu_t = x if t == 0 else 1 - x
+                if not 1e-9 < mu_t < prior[t] - 1e-9:
+                    continue
+                sigma = mu_t * prior[o] / (prior[t] * (1 - mu_t))
+                belief_a = np.array([x, 1 - x])
+                u1, u2 = game.sender_payoff[m_a][t, a1], game.sender_payoff[m_a][t, a2]
+                if abs(u1 - u2) <= s_slack:
+                    continue  # t indifferent whatever rho: a continuum, not listed
+                for b in b_actions:
+                    rho = (game.sender_payoff[m_b][t, b] - u2) / (u1 - u2)
+                    if not -1e-12 <= rho <= 1 + 1e-12:
+                        continue
+                    rho = min(max(rho, 0.0), 1.0)
+                    eq = _hybrid_candidate(
+                        game, t, m_a, m_b, sigma, (a1, a2, rho), b, belief_a, supports, s_slack
+                    )
+                    if eq is not None:
+                        passes, reason = _intuitive(game, eq, s_slack, feasible)
+                        out.append(_with(eq, intuitive=passes, intuitive_reason=reason))
+    return out
+
+
+def _indifference(payoff: FloatArray, a1: int, a2: int, slack: float) -> float | None:
+    """The belief ``x = mu(type 0)`` at which ``a1`` and ``a2`` are both best (two types)."""
+    d = payoff[:, a1] - payoff[:, a2]
+    k = d[0] - d[1]
+    if abs(k) < 1e-12:
+        return None  # the receiver is indifferent everywhere or nowhere: skipped
+    x = -d[1] / k
+    if not 0.0 <= x <= 1.0:
+        return None
+    value = np.array([x, 1 - x]) @ payoff
+    if value.max() > value[a1] + slack:
+        return None
+    return float(x)
+
+
+def _hybrid_candidate(
+    game: SignallingGame,
+    t: int,
+    m_a: int,
+    m_b: int,
+    sigma: float,
+    mix: tuple[int, int, float],
+    b: int,
+    belief_a: FloatArray,
+    supports: list[list[tuple[int, FloatArray, OffPathSupport | None]]],
+    s_slack: float,
+) -> PerfectBayesianEquilibrium | None:
+    """The hybrid profile, if some off-path answers keep both types where they are."""
+    a1, a2, rho = mix
+    o = 1 - t
+    n_m = len(game.messages)
+    sender = np.zeros((2, n_m))
+    sender[t, m_a], sender[t, m_b], sender[o, m_a] = sigma, 1 - sigma, 1.0
+    off = [m for m in range(n_m) if m not in (m_a, m_b)]
+    for combo in itertools.product(*(supports[m] for m in off)):
+        receiver = []
+        beliefs = np.zeros((n_m, 2))
+        for m in range(n_m):
+            probs = np.zeros(len(game.actions[m]))
+            if m == m_a:
+                probs[a1], probs[a2] = rho, 1 - rho
+                beliefs[m] = belief_a
+            elif m == m_b:
+                probs[b] = 1.0
+                beliefs[m] = np.eye(2)[t]
+            else:
+                a, centre, _ = combo[off.index(m)]
+                probs[a] = 1.0
+                beliefs[m] = centre
+            receiver.append(probs)
+        value = np.array(
+            [[game.sender_payoff[m][k] @ receiver[m] for m in range(n_m)] for k in (0, 1)]
+        )
+        own = np.empty(2)
+        own[t], own[o] = value[t, m_b], value[o, m_a]  # t is indifferent between mA and mB
+        if np.any(value.max(axis=1) > own + s_slack):
+            continue
+        r_value = sum(
+            game.prior[k] * sender[k, m] * float(game.receiver_payoff[m][k] @ receiver[m])
+            for k in (0, 1)
+            for m in range(n_m)
+        )
+        return PerfectBayesianEquilibrium(
+            game,
+            tuple(int(np.argmax(row)) for row in sender),
+            tuple(int(np.argmax(p)) for p in receiver),
+            beliefs,
+            tuple(c[2] for c in combo if c[2] is not None),
+            "hybrid",
+            own,
+            float(r_value),
+            True,
+            sender_mix=sender,
+            receiver_mix=tuple(receiver),
+        )
+    return None
 
 
 def _with(eq: PerfectBayesianEquilibrium, **changes: Any) -> PerfectBayesianEquilibrium:
@@ -877,7 +1084,7 @@ def _intuitive(
     ``D``, the equilibrium fails.
     """
     types = list(range(len(game.types)))
-    on = set(eq.strategy)
+    on = eq._on()
     for m in range(len(game.messages)):
         if m in on:
             continue
@@ -937,7 +1144,8 @@ def pbe_gain(eq: PerfectBayesianEquilibrium) -> float:
                     beliefs += [np.array([lo, 1 - lo]), np.array([hi, 1 - hi])]
         for b in beliefs:
             value = b @ r_pay
-            worst = max(worst, float(value.max() - value[eq.response[m]]) / r_scale)
+            chosen = float(value @ eq.receiver_probabilities()[m])
+            worst = max(worst, float(value.max() - chosen) / r_scale)
     values = tree.values(behaviour)
     s_scale, _ = _scales(g)
     for h in g.sender_infoset:
