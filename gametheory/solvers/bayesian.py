@@ -518,6 +518,14 @@ class PerfectBayesianEquilibrium:
             "receiver": players[g.receiver],
             "sender_strategy": self.sender_strategy(),
             "receiver_strategy": self.receiver_strategy(),
+            "sender_behaviour": {
+                t: dict(zip(g.messages, map(float, row), strict=True))
+                for t, row in zip(g.types, self.sender_probabilities(), strict=True)
+            },
+            "receiver_behaviour": {
+                g.messages[m]: dict(zip(g.actions[m], map(float, row), strict=True))
+                for m, row in enumerate(self.receiver_probabilities())
+            },
             "beliefs": {
                 tree.infoset_labels[g.receiver_infoset[m]]: {
                     "message": g.messages[m],
