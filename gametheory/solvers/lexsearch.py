@@ -53,9 +53,9 @@ PIVOT_TOL = 1e-9
 ZERO_TOL = 1e-9
 #: A square system whose determinant is below this fraction of Hadamard's bound is singular.
 SINGULAR_DET = 1e-11
-#: Dictionary entries (floats) kept in the search's pool, about 200 MB; further bases wait as
+#: Dictionary entries (floats) kept in the search's pool, about 480 MB; further bases wait as
 #: indices only and have their dictionaries rebuilt (one batched solve) when expanded.
-POOL_ENTRIES = 25_000_000
+POOL_ENTRIES = 60_000_000
 #: Vertices paired together (their partner systems solved in one batch per support size).
 PAIR_BLOCK = 32_768
 #: Bases expanded together (arrays of ``BLOCK x d x k`` floats).
