@@ -128,12 +128,14 @@ def extension_need(p: float) -> float:
 def outcomes(result: gt.TreeSolveResult) -> set[str]:
     """The outcome of each equilibrium: 'deal' (offer accepted), 'relax first' (the US relaxes,
     China licenses), 'refused' (offer refused), read from the moves on its path."""
+    return {name for eq in result for name in outcomes_of(eq)}
+
+
+def outcomes_of(eq: Any) -> set[str]:
+    """The outcome of one equilibrium (a set of one name, or of the moves if unexpected)."""
     names = {"accept": "deal", "license": "relax first", "refuse": "refused"}
-    found = set()
-    for eq in result:
-        moves = {name.split("/")[1] for name, prob in eq.path() if prob > TOL}
-        found.add(names[moves.pop()] if len(moves) == 1 and moves <= names.keys() else str(moves))
-    return found
+    moves = {name.split("/")[1] for name, prob in eq.path() if prob > TOL}
+    return {names[moves.pop()]} if len(moves) == 1 and moves <= names.keys() else {str(moves)}
 
 
 def solve(**values: float) -> gt.TreeSolveResult:
@@ -313,3 +315,23 @@ def test_payoffs_among_gambits_nash_equilibria(values: dict[str, float]) -> None
     }
     ours = {tuple(round(float(v), 6) + 0.0 for v in eq.payoffs) for eq in gt.spe_tree(tree)}
     assert ours <= theirs
+
+
+def test_sequentially_rational_offers_leave_two_routes_to_the_deal() -> None:
+    # Deadline enforced, p_hawk 0.025: for China after "maintain", offering beats not offering
+    # whatever the US replies (refused: 0.5 - 3.3 = -2.8 > -3.3; accepted: 4.5 hawk, 7.5
+    # pragmatic). Subgame perfection does not impose this where the US's relax makes those
+    # nodes unreachable (they start no subgame); among the equilibria listed, those in which
+    # both types offer are the two routes to the same trade: accept the offer, or relax first.
+    result = solve(extended=0, p_hawk=0.025)
+    sensible = [
+        eq
+        for eq in result
+        if eq.behaviour_by_infoset()["linkage_if_hawk"]["offer"] == 1.0
+        and eq.behaviour_by_infoset()["linkage_if_pragmatic"]["offer"] == 1.0
+    ]
+    assert len(sensible) == 2
+    assert {outcome for eq in sensible for outcome in outcomes_of(eq)} == {"deal", "relax first"}
+    # China prefers the offer route by offer_value: 7.5 - 3p against 7 - 3p
+    china = sorted(eq.payoff()["China"] for eq in sensible)
+    assert china == pytest.approx([7 - 3 * 0.025, 7.5 - 3 * 0.025])
