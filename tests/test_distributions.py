@@ -277,4 +277,4 @@ def test_correlations_in_a_file() -> None:
     assert info.value.key == "correlations.a.zz" and info.value.line == 14
     with pytest.raises(ScenarioError, match="expected a table") as info:
         loads_scenario(TOML.format(a='"pert"') + "[correlations]\na = 0.5\n", source="c.toml")
-    assert info.value.line == 13
+    assert info.value.line == 14  # the offending `a = 0.5`, not the parameter `a` on line 4

@@ -27,15 +27,15 @@ sits below the analyses and does not import them.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ..errors import GameTheoryError, ScenarioError
 from ._files import read_text_limited
+from ._toml import Strict, find_line, parse_toml, pydantic_error
 
 __all__ = [
     "MAX_ORDINAL_FILE_BYTES",
@@ -51,28 +51,24 @@ MAX_ORDINAL_FILE_BYTES = 2_000_000
 _MAX_DEPTH = 8
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class _Player(_Strict):
+class _Player(Strict):
     description: str = ""
 
 
-class _Chip(_Strict):
+class _Chip(Strict):
     player: str
     options: list[str] | None = None
     description: str = ""
 
 
-class _Preference(_Strict):
+class _Preference(Strict):
     statements: list[str] | None = None
     ranking: list[Any] | None = None
     values: list[float] | None = None
     description: str = ""
 
 
-class _OrdinalFile(_Strict):
+class _OrdinalFile(Strict):
     schema_version: Literal[1]
     title: str
     description: str = ""
@@ -128,7 +124,7 @@ class OrdinalSpec:
 
     def locate(self, error: GameTheoryError) -> GameTheoryError:
         """The error with this file and the line of its key filled in."""
-        return error.located(file=self.source, line=_find_line(self.text, error.key))
+        return error.located(file=self.source, line=find_line(self.text, error.key))
 
 
 def read_ordinal(path: str | Path) -> OrdinalSpec:
@@ -152,39 +148,11 @@ def is_ordinal(path: str | Path) -> bool:
 
 def loads_ordinal(text: str, *, source: str = "<string>") -> OrdinalSpec:
     """Parse an ordinal scenario from TOML text (``source`` names it in errors)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        raise ScenarioError(f"malformed TOML: {message}", file=source, line=line) from None
-    except (RecursionError, ValueError):
-        raise ScenarioError(
-            "malformed TOML: nested too deeply or a number too long to read", file=source
-        ) from None
-    if _depth(raw) > _MAX_DEPTH:
-        raise ScenarioError(
-            f"arrays or tables are nested more than {_MAX_DEPTH} levels deep", file=source
-        )
+    raw = parse_toml(text, source, _MAX_DEPTH)
     try:
         spec = _OrdinalFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"])
-        kind = first["type"]
-        if kind == "extra_forbidden":
-            message = "unknown key"
-        elif kind == "missing":
-            message = "required key is missing"
-        else:
-            shown = repr(first.get("input"))
-            message = f"{first['msg']} (got {shown[:60]})"
-        more = len(exc.errors()) - 1
-        if more:
-            message += f" [and {more} more problem(s)]"
-        raise ScenarioError(message, file=source, key=key, line=_find_line(text, key)) from None
+        raise pydantic_error(exc, text, source) from None
     return _to_spec(spec, text, source)
 
 
@@ -200,7 +168,7 @@ def _to_spec(spec: _OrdinalFile, text: str, source: str) -> OrdinalSpec:
                 "give exactly one of statements = [...], ranking = [...] or values = [...]",
                 file=source,
                 key=key,
-                line=_find_line(text, key),
+                line=find_line(text, key),
             )
         if pref.statements is not None:
             statements[dm] = tuple(pref.statements)
@@ -228,63 +196,3 @@ def _to_spec(spec: _OrdinalFile, text: str, source: str) -> OrdinalSpec:
         source=source,
         text=text,
     )
-
-
-def _depth(value: Any) -> int:
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        children: Any
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        deepest = max(deepest, level + 1)
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def _find_line(text: str, key: str | None) -> int | None:
-    """Line of a dotted key (``preferences.MoE.statements[2]`` -> its table or assignment)."""
-    if not key:
-        return None
-    parts = [p for p in re.split(r"[.\[\]]", key) if p and not p.isdigit()]
-    lines = text.splitlines()
-    for depth in range(len(parts), 0, -1):
-        header = re.compile(
-            r"^\s*\[+\s*" + r"\s*\.\s*".join(map(re.escape, parts[:depth])) + r"\s*\]+"
-        )
-        name = re.escape(parts[depth - 1])
-        assignment = re.compile(r"^\s*\"?" + name + r"\"?\s*=")
-        inline = re.compile(r"[{,]\s*\"?" + name + r"\"?\s*=")
-        for pattern in (header, assignment, inline):
-            hits = [i + 1 for i, line in enumerate(lines) if pattern.search(line)]
-            if len(hits) == 1:
-                return _item_line(lines, hits[0], key)
-            if len(hits) > 1 and depth > 1:
-                # the assignment inside the parent's table
-                parent = _find_line(text, ".".join(parts[: depth - 1]))
-                after = [h for h in hits if parent is not None and h >= parent]
-                if after:
-                    return _item_line(lines, after[0], key)
-    return None
-
-
-def _item_line(lines: list[str], line: int, key: str) -> int:
-    """For ``key[k]`` in a multi-line array starting at ``line``, the line of item k."""
-    match = re.search(r"\[(\d+)\]$", key)
-    if not match:
-        return line
-    index = int(match.group(1))
-    seen = -1
-    for number in range(line, min(len(lines), line + 500) + 1):
-        text = lines[number - 1]
-        if number == line:
-            text = text.split("=", 1)[-1]
-        seen += len(re.findall(r"\"(?:[^\"\\]|\\.)*\"|'[^']*'|-?\d+(?:\.\d+)?", text))
-        if seen >= index:
-            return number
-    return line

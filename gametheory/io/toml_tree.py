@@ -39,20 +39,27 @@ is evaluated.
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from ..errors import GameTheoryError, ScenarioError
 from ..model.expr import Expression, parse
 from ..model.scenario import Parameter
 from ..model.tree_scenario import MAX_NODES, TreeNodeSpec, TreeScenario
 from ._files import read_text_limited
-from .toml_scenario import _depth, _find_line, _shown
+from ._toml import (
+    ParameterSpec,
+    Strict,
+    bare_numbers,
+    find_line,
+    parse_toml,
+    pydantic_error,
+    shown,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -71,26 +78,12 @@ _TREE_HEADER = re.compile(r"^\s*(\[\s*tree\s*[.\]]|tree\s*=)", re.MULTILINE)
 _TREE_TABLE = re.compile(r"^\s*\[\s*tree\s*[.\]]", re.MULTILINE)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class _ParameterSpec(_Strict):
-    value: float
-    min: float | None = None
-    max: float | None = None
-    unit: str = ""
-    description: str = ""
-    source: str = ""
-    distribution: Any = None
-
-
-class _PlayerSpec(_Strict):
+class _PlayerSpec(Strict):
     description: str = ""
     does_not_see: list[str] = Field(default_factory=list)
 
 
-class _NodeSpec(_Strict):
+class _NodeSpec(Strict):
     player: str | None = None
     chance: dict[str, str | float] | None = None
     moves: dict[str, str | list[str | float] | dict[str, Any]] = Field(default_factory=dict)
@@ -99,13 +92,13 @@ class _NodeSpec(_Strict):
     description: str = ""
 
 
-class _TreeFileSpec(_Strict):
+class _TreeFileSpec(Strict):
     schema_version: Literal[1]
     title: str
     description: str = ""
     sources: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    parameters: dict[str, _ParameterSpec] = Field(default_factory=dict)
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
     players: dict[str, _PlayerSpec]
     payoffs: dict[str, str | float] = Field(default_factory=dict)
     root: str | None = None
@@ -113,16 +106,7 @@ class _TreeFileSpec(_Strict):
     timing: Any = None
     chips: Any = None
 
-    @field_validator("parameters", mode="before")
-    @classmethod
-    def _bare_numbers(cls, value: Any) -> Any:
-        """Allow ``p_hawk = 0.5`` as shorthand for ``p_hawk = { value = 0.5 }``."""
-        if isinstance(value, dict):
-            return {
-                k: {"value": v} if isinstance(v, int | float) and not isinstance(v, bool) else v
-                for k, v in value.items()
-            }
-        return value
+    _bare_numbers = field_validator("parameters", mode="before")(bare_numbers)
 
 
 def is_tree_text(text: str) -> bool:
@@ -162,11 +146,11 @@ def read_tree_scenario(path: str | Path) -> TreeScenario:
 
 def loads_tree_scenario(text: str, *, source: str = "<string>") -> TreeScenario:
     """Parse tree scenario TOML from a string (``source`` names it in errors)."""
-    raw = _parse_toml(text, source)
+    raw = parse_toml(text, source, MAX_DEPTH, hint="a key, node id or move name, is given twice?")
     try:
         spec = _TreeFileSpec.model_validate(raw)
     except ValidationError as exc:
-        raise _validation_error(exc, text, source) from None
+        raise pydantic_error(exc, text, source, _allowed, _line) from None
     try:
         scenario = _build(spec, source, text)
     except GameTheoryError as exc:
@@ -179,36 +163,6 @@ def loads_tree_scenario(text: str, *, source: str = "<string>") -> TreeScenario:
         line = _line(text, exc.key) or exc.line
         raise type(exc)(exc.message, file=source, key=exc.key, line=line) from None
     return scenario
-
-
-def _parse_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        if "overwrite" in message or "declare" in message:
-            message += " (a key, node id or move name, is given twice?)"
-        raise ScenarioError(f"malformed TOML: {message}", file=source, line=line) from None
-    except RecursionError:
-        raise ScenarioError(
-            f"arrays or tables are nested too deeply (the limit is {MAX_DEPTH} levels)",
-            file=source,
-        ) from None
-    except ValueError:
-        limit = sys.get_int_max_str_digits()
-        raise ScenarioError(
-            f"malformed TOML: an integer has more than {limit:,} digits", file=source
-        ) from None
-    depth = _depth(raw)
-    if depth > MAX_DEPTH:
-        raise ScenarioError(
-            f"arrays or tables are nested {depth} levels deep; the limit is {MAX_DEPTH}",
-            file=source,
-        )
-    return raw
 
 
 # ---------------------------------------------------------------------- building
@@ -267,7 +221,7 @@ def _add_node(
             )
         node_id, table, key = stack.pop()
         if not isinstance(table, dict):
-            raise ScenarioError(f"expected a node table, got {_shown(table)}", key=key)
+            raise ScenarioError(f"expected a node table, got {shown(table)}", key=key)
         try:
             spec = _NodeSpec.model_validate(table)
         except ValidationError as exc:
@@ -283,7 +237,7 @@ def _add_node(
                 message = (
                     'a move leads to a node id ("respond"), a list of payoffs in player order '
                     '([2, "1 - cost"]) or a node table ({ player = "...", moves = { ... } }); '
-                    f"got {_shown(table.get('moves', {}).get(loc[1]))}"
+                    f"got {shown(table.get('moves', {}).get(loc[1]))}"
                 )
             elif loc[0] in ("payoffs", "chance"):
                 sub = loc[0]
@@ -292,10 +246,10 @@ def _add_node(
                     "or expression strings (a table by "
                     f"{'player' if loc[0] == 'payoffs' else 'move'}"
                     f"{', or a list in player order' if loc[0] == 'payoffs' else ''}); "
-                    f"got {_shown(table.get(loc[0]))}"
+                    f"got {shown(table.get(loc[0]))}"
                 )
             else:
-                message = f"{first['msg']} (got {_shown(first.get('input'))})"
+                message = f"{first['msg']} (got {shown(first.get('input'))})"
             raise ScenarioError(message, key=f"{key}.{sub}") from None
         kind = _kind(spec, key)
         moves: list[tuple[str, str]] = []
@@ -391,36 +345,13 @@ def _expression(value: str | float, key: str) -> Expression:
 
 
 # ---------------------------------------------------------------------- errors
-def _validation_error(exc: ValidationError, text: str, source: str) -> ScenarioError:
-    errors = exc.errors()
-    first = errors[0]
-    key = ".".join(str(part) for part in first["loc"])
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed(first["loc"][:-1])
-        message = "unknown key" + (
-            f"; allowed keys here are {', '.join(allowed)}" if allowed else ""
-        )
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "literal_error" and key == "schema_version":
-        message = f"schema_version must be 1, got {_shown(first.get('input'))}"
-    elif kind in ("model_type", "dict_type"):
-        message = f"expected a table, got {_shown(first.get('input'))}"
-    else:
-        message = f"{first['msg']} (got {_shown(first.get('input'))})"
-    if len(errors) > 1:
-        message += f" [and {len(errors) - 1} more problem(s)]"
-    return ScenarioError(message, file=source, key=key or None, line=_line(text, key))
-
-
 def _allowed(parent: tuple[Any, ...]) -> list[str]:
     if not parent:
         return [k for k in _TreeFileSpec.model_fields if k not in ("timing", "chips")]
     if len(parent) == 2 and parent[0] == "players":
         return list(_PlayerSpec.model_fields)
     if len(parent) == 2 and parent[0] == "parameters":
-        return list(_ParameterSpec.model_fields)
+        return list(ParameterSpec.model_fields)
     return []
 
 
@@ -441,7 +372,7 @@ def _line(text: str, key: str | None) -> int | None:
         return None
     parts = key.split(".")
     if parts[0] != "tree" or len(parts) < 2:
-        return _find_line(text, key)
+        return find_line(text, key)
     lines = text.splitlines()
     node = re.escape(parts[1])
     header = re.compile(r"^\s*\[\s*tree\s*\.\s*\"?" + node + r"\"?\s*[.\]]")
@@ -450,7 +381,7 @@ def _line(text: str, key: str | None) -> int | None:
         inline = re.compile(r"^\s*\"?" + node + r"\"?\s*=")
         start = next((i for i, line in enumerate(lines) if inline.search(line)), None)
         if start is None:
-            return _find_line(text, key)
+            return find_line(text, key)
     end = start + 1
     own = re.compile(r"^\s*\[\s*tree\s*\.\s*\"?" + node + r"\"?\s*[.\]]")
     while end < len(lines) and not (
