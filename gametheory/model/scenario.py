@@ -617,30 +617,7 @@ class Scenario:
 
     def resolve(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         """Baseline values with ``overrides`` applied, each checked against its range."""
-        values = self.baseline
-        for name, raw in (overrides or {}).items():
-            if name not in self.parameters:
-                close = difflib.get_close_matches(name, list(self.parameters), n=3)
-                normal = unicodedata.normalize("NFKC", name)
-                if normal != name and normal in self.parameters:
-                    close = [normal]  # typed with look-alike characters (e.g. full-width)
-                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-                declared = ", ".join(self.parameters) or "none"
-                raise ScenarioError(
-                    f"unknown parameter '{name}'{hint} (declared parameters: {declared})",
-                    file=self.path,
-                )
-            try:
-                number = float(raw)
-            except (TypeError, ValueError):
-                raise ScenarioError(
-                    f"parameter '{name}' must be a number, got {raw!r}", file=self.path
-                ) from None
-            try:
-                values[name] = self.parameters[name].check(number)
-            except GameTheoryError as exc:
-                raise exc.located(file=self.path) from None
-        return values
+        return resolve_parameters(self.parameters, overrides, self.path)
 
     # ------------------------------------------------------------------ compile
     def game(self, params: Mapping[str, float] | None = None, **overrides: float) -> Game:
@@ -960,4 +937,40 @@ def _number_matrix(data: Any, shape: tuple[int, ...]) -> NDArray[np.float64] | N
     if not np.isfinite(values).all():
         return None
     values.setflags(write=False)
+    return values
+
+
+def resolve_parameters(
+    parameters: Mapping[str, Parameter],
+    overrides: Mapping[str, float] | None,
+    path: str | None,
+) -> dict[str, float]:
+    """Every parameter's declared value with ``overrides`` applied, each checked.
+
+    An unknown name gets a "did you mean" hint (also for look-alike characters such as a
+    full-width letter); a value that is not a number or is outside the declared range is refused
+    naming the parameter and the file ``path``.
+    """
+    values = {name: prm.value for name, prm in parameters.items()}
+    for name, raw in (overrides or {}).items():
+        if name not in parameters:
+            close = difflib.get_close_matches(name, list(parameters), n=3)
+            normal = unicodedata.normalize("NFKC", name)
+            if normal != name and normal in parameters:
+                close = [normal]  # typed with look-alike characters (e.g. full-width)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            declared = ", ".join(parameters) or "none"
+            raise ScenarioError(
+                f"unknown parameter '{name}'{hint} (declared parameters: {declared})", file=path
+            )
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            raise ScenarioError(
+                f"parameter '{name}' must be a number, got {raw!r}", file=path
+            ) from None
+        try:
+            values[name] = parameters[name].check(number)
+        except GameTheoryError as exc:
+            raise exc.located(file=path) from None
     return values

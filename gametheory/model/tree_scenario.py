@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,7 +42,7 @@ from typing import Literal
 
 from ..errors import GameTheoryError, ScenarioError
 from .expr import Expression
-from .scenario import Parameter
+from .scenario import Parameter, resolve_parameters
 from .tree import Chance, Decision, Node, Terminal, Tree
 
 __all__ = ["CHANCE_NAME", "MAX_DEPTH", "MAX_NODES", "TreeNodeSpec", "TreeScenario"]
@@ -403,30 +402,7 @@ class TreeScenario:
 
     def resolve(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         """Baseline values with ``overrides`` applied, each checked against its range."""
-        values = self.baseline
-        for name, raw in (overrides or {}).items():
-            if name not in self.parameters:
-                close = difflib.get_close_matches(name, list(self.parameters), n=3)
-                normal = unicodedata.normalize("NFKC", name)
-                if normal != name and normal in self.parameters:
-                    close = [normal]
-                hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-                declared = ", ".join(self.parameters) or "none"
-                raise ScenarioError(
-                    f"unknown parameter '{name}'{hint} (declared parameters: {declared})",
-                    file=self.path,
-                )
-            try:
-                number = float(raw)
-            except (TypeError, ValueError):
-                raise ScenarioError(
-                    f"parameter '{name}' must be a number, got {raw!r}", file=self.path
-                ) from None
-            try:
-                values[name] = self.parameters[name].check(number)
-            except GameTheoryError as exc:
-                raise exc.located(file=self.path) from None
-        return values
+        return resolve_parameters(self.parameters, overrides, self.path)
 
     # ------------------------------------------------------------------ compile
     def tree(self, params: Mapping[str, float] | None = None, **overrides: float) -> Tree:
