@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import itertools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,12 @@ __all__ = [
 
 #: Most leaves drawn; a bigger tree is drawn as its equilibrium path and the moves beside it.
 MAX_DRAWN_LEAVES = 60
-#: Most nodes for which the report also lists Nash equilibria (to find non-credible threats).
+#: Most nodes, and most pure profiles of the reduced normal form, for which the report also
+#: lists Nash equilibria (to find non-credible threats); vertex enumeration grows fast beyond.
 MAX_NASH_NODES = 400
+MAX_NASH_PROFILES = 2_500
 #: Most information sets described in words off the path (the rest are in the table).
-MAX_WORDS_OFF_PATH = 12
+MAX_WORDS_OFF_PATH = 6
 #: Most rows of a table shown open (longer tables are folded).
 MAX_OPEN_ROWS = 12
 _EPS = 1e-9
@@ -432,7 +435,7 @@ def _draw_nodes(ax: Any, data: dict[str, Any], font: float, *, rotate: bool) -> 
                 )
             # The label goes on the side away from the edge coming in.
             px = pos[parents[v]][0] if v in parents else x
-            ha = "left" if px < x else "right" if px > x else "center"
+            ha = "left" if px < x else "right" if px > x or v in parents else "center"
             dx = 0.1 if ha == "left" else -0.1 if ha == "right" else 0.0
             ax.text(
                 x + dx,
@@ -701,6 +704,8 @@ def _non_credible(tree: Tree, result: TreeSolveResult) -> tuple[TreeEquilibrium,
     if tree.n_nodes > MAX_NASH_NODES or "subgame" not in result.concept:
         return None
     try:
+        if math.prod(tree.reduced_strategy_counts()) > MAX_NASH_PROFILES:
+            return None
         nash = nash_tree(tree)
     except GameTheoryError:
         return None
