@@ -63,6 +63,8 @@ MAX_NASH_PROFILES = 2_500
 MAX_WORDS_OFF_PATH = 6
 #: Most rows of a table shown open (longer tables are folded).
 MAX_OPEN_ROWS = 12
+#: Most rows of any table (the rest are left out, and the caption says so).
+MAX_TABLE_ROWS = 500
 _EPS = 1e-9
 #: Above this many drawn leaves the payoffs are written vertically.
 _ROTATE_LEAVES = 14
@@ -111,15 +113,23 @@ def _threats(tree: Tree, behaviour: np.ndarray, reach: np.ndarray) -> set[int]:
     for eq in perfect.equilibria:
         played_by_spe |= eq.behaviour > _EPS
     out = set()
+    unreached = _infoset_reach(tree, reach) <= _EPS
     for node in np.flatnonzero((tree.kind == DECISION) & (reach <= _EPS)).tolist():
         h = int(tree.infoset[node])
-        members = np.flatnonzero(tree.infoset == h)
-        if reach[members].max() > _EPS:
+        if not unreached[h]:
             continue
         lo = int(tree.action_offset[h])
         for k in range(int(tree.n_children[node])):
             if behaviour[lo + k] > _EPS and not played_by_spe[lo + k]:
                 out.add(int(tree.first_child[node]) + k)
+    return out
+
+
+def _infoset_reach(tree: Tree, reach: np.ndarray) -> np.ndarray:
+    """The largest reach probability of a node in each information set."""
+    out = np.zeros(tree.n_infosets)
+    decision = np.flatnonzero(tree.kind == DECISION)
+    np.maximum.at(out, tree.infoset[decision], reach[decision])
     return out
 
 
@@ -259,9 +269,12 @@ def tree_figure_data(
             owner = int(tree.infoset_owner[tree.infoset[v]])
             nodes[v] = ("decision", tree.players[owner])
     labels = _infoset_texts(tree, eq)
+    grouped: dict[int, list[int]] = {}
+    for v in sorted(positions):
+        if tree.kind[v] == DECISION:
+            grouped.setdefault(int(tree.infoset[v]), []).append(v)
     infosets = []
-    for h in range(tree.n_infosets):
-        members = [int(v) for v in np.flatnonzero(tree.infoset == h) if int(v) in positions]
+    for h, members in sorted(grouped.items()):
         if len(members) > 1:
             members.sort(key=lambda v: positions[v][0])
             infosets.append((labels.get(h, tree.infoset_labels[h]), members))
@@ -507,20 +520,16 @@ def off_path_words(
     Returns up to ``limit`` sentences and the number of such information sets.
     """
     reach = tree.reach(behaviour)
+    off = np.flatnonzero(_infoset_reach(tree, reach) <= _EPS)
+    sizes = np.bincount(tree.infoset[tree.kind == DECISION], minlength=tree.n_infosets)
     lines: list[str] = []
-    total = 0
-    for h in range(tree.n_infosets):
-        members = np.flatnonzero(tree.infoset == h)
-        if reach[members].max() > _EPS:
-            continue
-        total += 1
-        if len(lines) >= limit:
-            continue
+    for h in off[:limit].tolist():
         owner = tree.players[int(tree.infoset_owner[h])]
+        first = int(tree.infoset_members_first[h])
         where = (
-            "after " + tree.node_name(int(members[0])).replace("/", ", ")
-            if members.size == 1
-            else f"at '{tree.infoset_labels[h]}' (not knowing which of {members.size} histories)"
+            "after " + tree.node_name(first).replace("/", ", ")
+            if sizes[h] == 1
+            else f"at '{tree.infoset_labels[h]}' (not knowing which of {sizes[h]} histories)"
         )
         lo = int(tree.action_offset[h])
         moves = dict(
@@ -534,7 +543,7 @@ def off_path_words(
         )
         note = " (its own earlier moves rule this out)" if h in arbitrary else ""
         lines.append(f"{where}, {owner} would {act}{note}")
-    return lines, total
+    return lines, int(off.size)
 
 
 # ---------------------------------------------------------------------- analysis
@@ -731,7 +740,7 @@ def _non_credible(tree: Tree, result: TreeSolveResult) -> tuple[TreeEquilibrium,
 
 def _equilibrium_table(result: TreeSolveResult) -> Table:
     rows = []
-    for k, eq in enumerate(result.equilibria, start=1):
+    for k, eq in enumerate(result.equilibria[:MAX_TABLE_ROWS], start=1):
         path = "; ".join(
             name if abs(p - 1) < _EPS else f"{name} ({_format(p)})" for name, p in eq.path()[:6]
         )
@@ -748,7 +757,7 @@ def _behaviour_table(result: TreeSolveResult) -> Table:
     tree = result.tree
     shown = result.equilibria[:6]
     rows = []
-    for h, label in enumerate(tree.infoset_labels):
+    for h, label in enumerate(tree.infoset_labels[:MAX_TABLE_ROWS]):
         owner = tree.players[int(tree.infoset_owner[h])]
         cells = []
         for eq in shown:
@@ -759,6 +768,8 @@ def _behaviour_table(result: TreeSolveResult) -> Table:
             cells.append(", ".join(played))
         rows.append((owner, label, *cells))
     more = f" (the first {len(shown)} of {len(result)})" if len(result) > len(shown) else ""
+    if tree.n_infosets > MAX_TABLE_ROWS:
+        more += f"; the first {MAX_TABLE_ROWS:,} of {tree.n_infosets:,} information sets"
     return Table(
         ("Player", "Information set", *(f"Equilibrium {k}" for k in range(1, len(shown) + 1))),
         tuple(rows),
