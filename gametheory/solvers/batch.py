@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..model.game import DEFAULT_TOL, TIE_TOL
-from .linalg import solve_small
+from .linalg import SINGULAR, solve_small
 
 __all__ = [
     "BatchEquilibria",
@@ -91,14 +91,17 @@ def _normalised(M: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _bases(k: int, d: int) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
-    """For t = 2..min(k, d): every (tight rows, free columns) pair, as index arrays.
+    """For t = 2..min(k, d): every (rows, free columns) pair, as index arrays.
 
-    Bases with one free coordinate (t = 1) are not listed: their feasible solutions are known
-    in closed form (see :func:`_vertices`).
+    ``rows`` is ``(count, k)``: the ``t`` tight rows of the basis first, then the other rows
+    (whose slack decides feasibility); ``cols`` is ``(count, t)``. Bases with one free
+    coordinate (t = 1) are not listed: their feasible solutions are known in closed form (see
+    :func:`_vertices`).
     """
     out = []
     for t in range(2, min(k, d) + 1):
-        rows = np.array(list(itertools.combinations(range(k), t)), dtype=np.int64)
+        tight = list(itertools.combinations(range(k), t))
+        rows = np.array([[*r, *(i for i in range(k) if i not in r)] for r in tight], np.int64)
         cols = np.array(list(itertools.combinations(range(d), t)), dtype=np.int64)
         out.append((np.repeat(rows, len(cols), axis=0), np.tile(cols, (len(rows), 1))))
     return out
@@ -106,50 +109,151 @@ def _bases(k: int, d: int) -> list[tuple[NDArray[np.int64], NDArray[np.int64]]]:
 
 def _vertices(
     M: NDArray[np.float64], zero_bits: NDArray[np.int64], tight_bits: NDArray[np.int64]
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_]]:
-    """Vertices of ``{z >= 0, M[g] z <= 1}`` for every game ``g``.
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Vertices of ``{z >= 0, M[g] z <= 1}`` for every game ``g``, as flat lists.
 
-    Returns ``points (G, V, d)``, label ``masks (G, V)`` and ``valid (G, V)``, compacted so that
-    the valid vertices of each game come first and ``V`` is the largest count in the batch.
+    Returns the ``game (V,)`` each vertex belongs to (sorted), its label ``masks (V,)`` and
+    ``points (V, d)``; within a game, vertices are in the order of the first basis giving them.
+
+    Candidates are held games-last, ``(bases, ..., games)``, so that every step is an
+    elementwise pass over long contiguous rows instead of work on many tiny matrices, and only
+    the free coordinates of a basis and the slack of its non-basic rows are computed: the
+    others are zero and tight by construction.
     """
     G, k, d = M.shape
+    Mt = np.ascontiguousarray(np.moveaxis(M, 0, -1))  # (k, d, G)
+    bit_zero = np.left_shift(np.int64(1), zero_bits)
+    bit_tight = np.left_shift(np.int64(1), tight_bits)
     # t = 1: z = e_c / M[r, c] is feasible exactly when M[r, c] is the largest entry of column
-    # c, so each coordinate gives one vertex, e_c / max_r M[r, c] (ties are merged below).
-    single = np.zeros((G, d, d))
-    single[:, np.arange(d), np.arange(d)] = 1.0 / M.max(axis=1)
-    points_parts = [single]
-    feasible_parts = [np.ones((G, d), dtype=bool)]
+    # c, so each coordinate gives one vertex, e_c / max_r M[r, c], tight at the rows reaching
+    # the maximum.
+    top = Mt.max(axis=0)  # (d, G)
+    single = 1.0 / top
+    masks_1 = np.zeros((d, G), dtype=np.int64)
+    for c in range(d):
+        masks_1[c] = bit_zero.sum() - bit_zero[c]
+        for r in range(k):
+            masks_1[c] |= (np.abs(Mt[r, c] * single[c] - 1.0) <= TIE_TOL) * bit_tight[r]
+    points = [np.zeros((d, d, G))]
+    points[0][np.arange(d), np.arange(d)] = single
+    masks = [masks_1]
+    feasible = [np.ones((d, G), dtype=bool)]
     for rows, cols in _bases(k, d):
-        count, t = rows.shape
+        count, t = cols.shape
+        sub = Mt[rows[:, :, None], cols[:, None, :]]  # (count, k, t, G)
+        z_free, ok = _solve_ones(M, sub[:, :t], rows[:, :t], cols)  # (count, t, G), (count, G)
+        ok &= (z_free >= -TIE_TOL).all(axis=1)
+        # Labels known by construction: the basis rows, and the coordinates outside the basis.
+        known = bit_tight[rows[:, :t]].sum(axis=1) + bit_zero.sum() - bit_zero[cols].sum(axis=1)
+        mask = np.repeat(known[:, None], G, axis=1)
+        for j in range(t):
+            mask |= (z_free[:, j] <= TIE_TOL) * bit_zero[cols[:, j]][:, None]
+        for o in range(t, k):
+            slack = sub[:, o, 0] * z_free[:, 0]  # (M z) at a non-basic row
+            for j in range(1, t):
+                slack += sub[:, o, j] * z_free[:, j]
+            ok &= slack <= 1 + TIE_TOL
+            mask |= (np.abs(slack - 1.0) <= TIE_TOL) * bit_tight[rows[:, o]][:, None]
+        z = np.zeros((count, d, G))
+        z[np.arange(count)[:, None], cols] = z_free
+        points.append(z)
+        masks.append(mask)
+        feasible.append(ok)
+    all_points = np.concatenate(points)
+    all_masks = np.concatenate(masks)
+    game, cand = np.nonzero(np.concatenate(feasible).T)  # sorted by game, then basis
+    mask = all_masks[cand, game]
+    keep = _first_of_each_label_set(game, mask, d)
+    game, cand, mask = game[keep], cand[keep], mask[keep]
+    return game, mask, np.clip(all_points[cand, :, game], 0.0, None)
+
+
+def _first_of_each_label_set(
+    game: NDArray[np.int64], mask: NDArray[np.int64], d: int
+) -> NDArray[np.bool_]:
+    """Keep one representation of each vertex (its label set) per game: the first.
+
+    A feasible basis solution with exactly ``d`` labels has the basis's own labels, so it is
+    the only representation of its vertex; only the others (degenerate vertices, more labels)
+    are sorted to find repeats.
+    """
+    keep = np.ones(len(game), dtype=bool)
+    other = np.nonzero(np.bitwise_count(mask) != d)[0]
+    if len(other) < 2:
+        return keep
+    order = other[np.lexsort((other, mask[other], game[other]))]
+    repeat = (game[order[1:]] == game[order[:-1]]) & (mask[order[1:]] == mask[order[:-1]])
+    keep[order[1:][repeat]] = False
+    return keep
+
+
+def _solve_ones(
+    M: NDArray[np.float64],
+    S: NDArray[np.float64],
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``S[b] z = 1`` for every basis ``b``, games last: ``S (count, t, t, G)``.
+
+    ``t = 2, 3`` by Cramer's rule on whole rows of games (the closed forms of
+    :func:`~gametheory.solvers.linalg.solve_small`, singular below the same
+    :data:`~gametheory.solvers.linalg.SINGULAR`); larger ``t`` by
+    :func:`~gametheory.solvers.linalg.solve_small` (partial pivoting) on ``M[g][rows, cols]``.
+    """
+    count, t = cols.shape
+    if t == 4:
+        columns = [S[:, :, i] for i in range(4)]  # each (count, 4, G)
+        det = _det4(columns)
+        ok = np.abs(det) > SINGULAR
+        inv = 1.0 / np.where(ok, det, 1.0)
+        ones = np.ones_like(columns[0])
+        z = [_det4([*columns[:i], ones, *columns[i + 1 :]]) * inv for i in range(4)]
+        return np.stack(z, axis=1), ok
+    if t > 4:
         sub = M[:, rows[:, :, None], cols[:, None, :]]  # (G, count, t, t)
         z_free, ok = solve_small(sub.reshape(-1, t, t))
-        z = np.zeros((G * count, d))
-        np.put_along_axis(z, np.tile(cols, (G, 1)), z_free, axis=1)
-        z = z.reshape(G, count, d)
-        points_parts.append(z)
-        feasible_parts.append(ok.reshape(G, count) & (z >= -TIE_TOL).all(axis=2))
-    points = np.concatenate(points_parts, axis=1)
-    slack = points @ np.swapaxes(M, 1, 2)  # (G, bases, k): M z for every candidate
-    feasible = np.concatenate(feasible_parts, axis=1) & (slack <= 1 + TIE_TOL).all(axis=2)
-    # Label bitmasks by a dot product with powers of two (exact in float64 below 2**53).
-    masks = ((points <= TIE_TOL) @ np.exp2(zero_bits)).astype(np.int64)
-    masks += ((np.abs(slack - 1.0) <= TIE_TOL) @ np.exp2(tight_bits)).astype(np.int64)
-    # Merge representations of one vertex (same label set); invalid entries sort last.
-    sentinel = np.iinfo(np.int64).max
-    keys = np.where(feasible, masks, sentinel)
-    order = np.argsort(keys, axis=1, kind="stable")
-    keys = np.take_along_axis(keys, order, axis=1)
-    valid = keys != sentinel
-    valid[:, 1:] &= keys[:, 1:] != keys[:, :-1]
-    # Compact: valid first (stable), then trim to the largest count.
-    compact = np.argsort(~valid, axis=1, kind="stable")
-    order = np.take_along_axis(order, compact, axis=1)
-    valid = np.take_along_axis(valid, compact, axis=1)
-    width = max(int(valid.sum(axis=1).max(initial=0)), 1)
-    order, valid = order[:, :width], valid[:, :width]
-    points = np.clip(np.take_along_axis(points, order[:, :, None], axis=1), 0.0, None)
-    masks = np.take_along_axis(masks, order, axis=1)
-    return points, masks, valid
+        G = len(M)
+        return (
+            np.ascontiguousarray(z_free.reshape(G, count, t).transpose(1, 2, 0)),
+            np.ascontiguousarray(ok.reshape(G, count).T),
+        )
+    if t == 2:
+        a, b, c, e = S[:, 0, 0], S[:, 0, 1], S[:, 1, 0], S[:, 1, 1]
+        det = a * e - b * c
+        ok = np.abs(det) > SINGULAR
+        inv = 1.0 / np.where(ok, det, 1.0)
+        return np.stack([(e - b) * inv, (a - c) * inv], axis=1), ok
+    # t == 3: z_i = det(S with column i replaced by ones) / det(S).
+    (a, b, c), (e, f, h), (p, q, r) = ((S[:, i, 0], S[:, i, 1], S[:, i, 2]) for i in range(3))
+    m0, m1, m2 = f * r - h * q, e * r - h * p, e * q - f * p  # minors of the first row
+    det = a * m0 - b * m1 + c * m2
+    ok = np.abs(det) > SINGULAR
+    inv = 1.0 / np.where(ok, det, 1.0)
+    # Cramer numerators, expanded along the replaced column of ones.
+    z0 = (m0 - (b * r - c * q) + (b * h - c * f)) * inv
+    z1 = ((a * r - c * p) - m1 - (a * h - c * e)) * inv
+    z2 = (m2 - (a * q - b * p) + (a * f - b * e)) * inv
+    return np.stack([z0, z1, z2], axis=1), ok
+
+
+def _det4(columns: list[NDArray[np.float64]]) -> NDArray[np.float64]:
+    """Determinants of 4 x 4 matrices given by columns ``(count, 4, G)``, games last.
+
+    Laplace expansion along the first two rows: the sum over column pairs of a 2 x 2 minor of
+    rows 0-1 times the complementary minor of rows 2-3, with sign.
+    """
+
+    def minor(top: int, i: int, j: int) -> NDArray[np.float64]:
+        a, b = columns[i], columns[j]
+        out: NDArray[np.float64] = a[:, top] * b[:, top + 1] - b[:, top] * a[:, top + 1]
+        return out
+
+    pairs = [(0, 1, 2, 3, 1.0), (0, 2, 1, 3, -1.0), (0, 3, 1, 2, 1.0)]
+    pairs += [(1, 2, 0, 3, 1.0), (1, 3, 0, 2, -1.0), (2, 3, 0, 1, 1.0)]
+    total = np.zeros_like(columns[0][:, 0])
+    for i, j, k, m, sign in pairs:
+        total += sign * minor(0, i, j) * minor(2, k, m)
+    return total
 
 
 def _components(
@@ -254,21 +358,19 @@ def _solve_block(
     row_bits = np.arange(m, dtype=np.int64)
     col_bits = np.arange(m, m + n, dtype=np.int64)
     # P = {x >= 0, B^T x <= 1}: x_i = 0 has label i, (B^T x)_j = 1 has label m + j.
-    xs, x_masks, x_valid = _vertices(np.swapaxes(Bn, 1, 2), row_bits, col_bits)
+    x_game, x_masks, xs = _vertices(np.swapaxes(Bn, 1, 2), row_bits, col_bits)
     # Q = {A y <= 1, y >= 0}: (A y)_i = 1 has label i, y_j = 0 has label m + j.
-    ys, y_masks, y_valid = _vertices(An, col_bits, row_bits)
-    full = (1 << (m + n)) - 1
-    paired = (x_masks[:, :, None] | y_masks[:, None, :]) == full
-    paired &= x_valid[:, :, None] & y_valid[:, None, :]
-    g, i, j = np.nonzero(paired)
-    x = xs[g, i]
-    y = ys[g, j]
+    y_game, y_masks, ys = _vertices(An, col_bits, row_bits)
+    i, j = _complementary_pairs(G, x_game, x_masks, y_game, y_masks, (1 << (m + n)) - 1)
+    g = x_game[i]
+    x = xs[i]
+    y = ys[j]
     x /= x.sum(axis=1, keepdims=True)
     y /= y.sum(axis=1, keepdims=True)
     # Degeneracy: a vertex with more labels than the dimension.
-    x_popcount = np.bitwise_count(x_masks)
-    y_popcount = np.bitwise_count(y_masks)
-    degenerate = ((x_popcount > m) & x_valid).any(axis=1) | ((y_popcount > n) & y_valid).any(axis=1)
+    degenerate = np.zeros(G, dtype=bool)
+    degenerate[x_game[np.bitwise_count(x_masks) > m]] = True
+    degenerate[y_game[np.bitwise_count(y_masks) > n]] = True
     # Independent regret check, per player's payoff range.
     Ay = np.einsum("emn,en->em", A[g], y)
     xB = np.einsum("em,emn->en", x, B[g])
@@ -283,10 +385,9 @@ def _solve_block(
     component = _components(g, i, j)
     # A continuum exists where a vertex is shared by two extreme equilibria of one game.
     shared = np.zeros(G, dtype=bool)
-    for vertex in (i, j):
-        width = int(vertex.max(initial=0)) + 1
-        values, counts = np.unique(g * width + vertex, return_counts=True)
-        shared[values[counts > 1] // width] = True
+    for vertex, owner in ((i, x_game), (j, y_game)):
+        values, counts = np.unique(vertex, return_counts=True)
+        shared[owner[values[counts > 1]]] = True
     complete = ~shared & (rejected == 0)
     return BatchEquilibria(
         game=g + offset,
@@ -298,6 +399,29 @@ def _solve_block(
         complete=complete,
         rejected=rejected,
     )
+
+
+def _complementary_pairs(
+    G: int,
+    x_game: NDArray[np.int64],
+    x_masks: NDArray[np.int64],
+    y_game: NDArray[np.int64],
+    y_masks: NDArray[np.int64],
+    full: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Pairs ``(i, j)`` of vertices of one game whose labels together cover every label.
+
+    Every vertex of P is tried against every vertex of Q of its game (flat lists, no padding),
+    in order of game, then ``i``, then ``j``.
+    """
+    y_count = np.bincount(y_game, minlength=G)
+    y_start = np.cumsum(y_count) - y_count
+    repeat = y_count[x_game]
+    i = np.repeat(np.arange(len(x_game)), repeat)
+    ends = np.cumsum(repeat)
+    j = np.arange(len(i)) - np.repeat(ends - repeat, repeat) + np.repeat(y_start[x_game], repeat)
+    hit = (x_masks[i] | y_masks[j]) == full
+    return i[hit], j[hit]
 
 
 def pure_batch(payoffs: NDArray[np.float64], tol: float = TIE_TOL) -> NDArray[np.bool_]:
