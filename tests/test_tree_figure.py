@@ -201,3 +201,35 @@ def test_chance_tree_without_signalling_structure_reports_spe() -> None:
     section = tree_section(tree, figure=False)
     assert "with probability 0.75: chance: sun \u2192 A none" in section.paragraphs[0]
     assert not section.figures
+
+
+def test_report_of_a_large_tree_caps_words_and_tables() -> None:
+    # A complete ternary tree of depth 7: (3**7 - 1) / 2 = 1,093 decision nodes, each its own
+    # information set, 3**7 = 2,187 leaves; drawn as its path (7 moves) and the siblings.
+    b, d = 3, 7
+    sizes = [b**k for k in range(d + 1)]
+    n = sum(sizes)
+    inner = n - sizes[-1]
+    assert inner == (3**7 - 1) // 2
+    parent = np.concatenate([[-1], np.repeat(np.arange(inner), b)])
+    kind = np.where(np.arange(n) < inner, 1, 0)
+    depth = np.concatenate([np.full(s, k) for k, s in enumerate(sizes)])
+    infoset = np.where(kind == 1, np.arange(n), -1)
+    rng = np.random.default_rng(0)
+    tree = Tree(
+        ("A", "B"),
+        parent,
+        kind,
+        infoset,
+        depth[:inner] % 2,
+        np.ones(n),
+        rng.normal(size=(sizes[-1], 2)),
+    )
+    report = build_tree_report(tree, "large")
+    lead, details = report.sections
+    # 1,093 information sets - 7 on the path = 1,086 off it; 6 in words, 1,080 more.
+    assert "(1,080 more in the details)" in lead.paragraphs[1]
+    assert "only the equilibrium path" in lead.figures[0].caption
+    behaviour = details.tables[1]
+    assert len(behaviour.rows) == 500 and behaviour.fold
+    assert "the first 500 of 1,093 information sets" in behaviour.caption
