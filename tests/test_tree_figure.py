@@ -163,7 +163,7 @@ def test_words_lead_with_the_path_and_say_what_happens_off_it() -> None:
         if e.strategy("Entrant:1")["out"] == 1 and e.strategy("Incumbent:1")["fight"] == 1
     )
     lines, total = off_path_words(tree, out.behaviour)
-    assert total == 1 and lines[0].startswith("after enter, Incumbent would fight")
+    assert total == 1 and lines[0].startswith("after Entrant enter, Incumbent would fight")
     section = tree_section(tree)
     assert section.paragraphs[0].startswith("Predicted play (subgame-perfect equilibrium)")
     assert any("not subgame perfect" in p and "fight" in p for p in section.paragraphs)

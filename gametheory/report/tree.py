@@ -485,6 +485,11 @@ def _move_words(tree: Tree, node: int) -> str:
     return f"{owner} {tree.move_labels[node]}"
 
 
+def _history(tree: Tree, node: int) -> str:
+    """The moves leading to a node with their movers (``"hawk, US relax"``; chance bare)."""
+    return ", ".join(_move_words(tree, v).removeprefix("chance: ") for v in tree.path(node)[1:])
+
+
 def _pay_words(tree: Tree, values: np.ndarray) -> str:
     return ", ".join(f"{p} {_format(float(v))}" for p, v in zip(tree.players, values, strict=True))
 
@@ -527,7 +532,7 @@ def off_path_words(
         owner = tree.players[int(tree.infoset_owner[h])]
         first = int(tree.infoset_members_first[h])
         where = (
-            "after " + tree.node_name(first).replace("/", ", ")
+            "after " + _history(tree, first)
             if sizes[h] == 1
             else f"at '{tree.infoset_labels[h]}' (not knowing which of {sizes[h]} histories)"
         )
@@ -726,8 +731,8 @@ def _non_credible(tree: Tree, result: TreeSolveResult) -> tuple[TreeEquilibrium,
             continue
         first = threats[0]
         owner = tree.players[int(tree.infoset_owner[tree.infoset[first.parent]])]
-        where = tree.node_name(first.parent).replace("/", ", ")
-        where = "at the start" if where == "root" else f"after {where}"
+        where = _history(tree, first.parent)
+        where = f"after {where}" if where else "at the start"
         text = (
             f"{len(bad)} of the {len(nash)} Nash equilibria found (in the reduced normal form) "
             f"are not subgame perfect: they rest on threats that would not be carried out, for "
