@@ -737,7 +737,7 @@ def _non_credible(tree: Tree, result: TreeSolveResult) -> tuple[TreeEquilibrium,
             f"{len(bad)} of the {len(nash)} Nash equilibria found (in the reduced normal form) "
             f"are not subgame perfect: they rest on threats that would not be carried out, for "
             f"example {owner}'s threat to {tree.move_labels[first.child]} {where} "
-            f"(which would give {_pay_words(tree, eq.payoffs)})."
+            f"(that equilibrium gives {_pay_words(tree, eq.payoffs)})."
         )
         return eq, text
     return None
