@@ -144,3 +144,64 @@ def test_joint_outcomes_join_each_points_equilibria_in_order():
     points = np.array([2, 0, 0, 1, 2, 2])
     labels = np.array(["x", "a", "b", "a", "y", "z"], dtype=object)
     assert joint_outcomes(points, labels).tolist() == ["a | b", "a", "x | y | z"]
+
+
+@pytest.mark.parametrize("t", [2, 3, 4, 5])
+def test_games_last_solves_match_lapack_and_flag_singular_bases(t: int) -> None:
+    # Reference: LAPACK (numpy.linalg.solve), one system at a time.
+    from gametheory.solvers.batch import _bases, _solve_ones
+
+    k = d = t + 1
+    rng = np.random.default_rng(40 + t)
+    M = rng.uniform(1, 2, size=(60, k, d))
+    M[:30, :, 1] = M[:30, :, 0]  # first 30 games: columns 0 and 1 equal
+    rows, cols = next((r, c) for r, c in _bases(k, d) if c.shape[1] == t)
+    Mt = np.ascontiguousarray(np.moveaxis(M, 0, -1))
+    S = Mt[rows[:, :t, None], cols[:, None, :]]
+    z, ok = _solve_ones(M, S, rows[:, :t], cols)
+    both = (cols == 0).any(axis=1) & (cols == 1).any(axis=1)
+    for g in range(60):
+        for b in range(len(cols)):
+            if g < 30 and both[b]:
+                assert not ok[b, g]
+                continue
+            assert ok[b, g]
+            sub = M[g][np.ix_(rows[b, :t], cols[b])]
+            assert np.allclose(z[b, :, g], np.linalg.solve(sub, np.ones(t)), atol=1e-9)
+
+
+def test_four_by_four_determinants_match_lapack() -> None:
+    from gametheory.solvers.batch import _det4
+
+    rng = np.random.default_rng(4)
+    S = rng.uniform(-2, 2, size=(5, 4, 4, 200))
+    det = _det4([S[:, :, i] for i in range(4)])
+    assert np.allclose(det, np.linalg.det(np.moveaxis(S, -1, 1)), atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (5, 5), (6, 4), (3, 6)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_batch_equals_the_single_game_polytope_path_on_tie_heavy_games(shape) -> None:
+    # The single-game path enumerates each polytope's vertices separately (polytope.py) and
+    # pairs them (enumeration._completely_labelled): the same equilibria, one for one, and the
+    # same degeneracy flag, on integer games 0..2 (mostly degenerate, many continua).
+    from gametheory.solvers.enumeration import _completely_labelled
+    from gametheory.solvers.polytope import bimatrix_vertices
+
+    rng = np.random.default_rng(sum(shape))
+    count = 120
+    A, B = rng.integers(0, 3, size=(2, count, *shape)).astype(float)
+    result = bimatrix_batch(A, B)
+    ours = [np.hstack(result.strategies)[result.game == g] for g in range(count)]
+    for g in range(count):
+        P, Q = bimatrix_vertices(A[g], B[g])
+        pairs = _completely_labelled(P, Q)
+        theirs = [
+            np.concatenate([P.points[i] / P.points[i].sum(), Q.points[j] / Q.points[j].sum()])
+            for i, j in pairs
+        ]
+        assert len(ours[g]) == len(theirs), g
+        assert same_profiles(ours[g], theirs), g
+        assert result.degenerate[g] == (P.degenerate or Q.degenerate), g
+        for row in ours[g]:
+            assert regret_bimatrix(A[g], B[g], row[: shape[0]], row[shape[0] :]) <= 1e-9
+    assert result.degenerate.mean() > 0.5  # the check exercised degenerate games
