@@ -124,7 +124,7 @@ def test_sweep_on_a_tree_says_it_is_not_supported(
 ) -> None:
     code, _, err = _run(capsys, "sweep", entry, "--grid", "fight_cost=0:3:4")
     assert code == 2
-    assert "sweeps and reports over tree scenarios are not supported" in err
+    assert "sweeps over tree scenarios are not supported" in err
 
 
 def test_london_private_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,3 +136,42 @@ def test_london_private_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {p["terminal"]: p["probability"] for p in eq["path"]} == pytest.approx(
         {"reply_if_hawk/refuse": 0.5, "reply_if_pragmatic/refuse": 0.5}
     )
+
+
+def test_pbe_and_bne_on_beer_quiche_from_an_efg(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Beer-quiche (Cho and Kreps 1987, prior 0.9 strong): two pooling PBE, on beer and on
+    quiche; only beer-pooling survives the intuitive criterion."""
+    from .test_bayesian import beer_quiche
+
+    path = tmp_path / "bq.efg"
+    gt.write_efg(beer_quiche(), path)
+    code, out, err = _run(capsys, "solve", path, "--concept", "pbe", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    kinds = [eq["kind"] for eq in data["equilibria"]]
+    assert kinds == ["pooling", "pooling"]
+    passing = [eq for eq in data["equilibria"] if eq["intuitive_criterion"]["passes"]]
+    assert len(passing) == 1 and set(passing[0]["sender_strategy"].values()) == {"beer"}
+    code, out, err = _run(capsys, "solve", path, "--concept", "bne")
+    assert code == 0 and "Bayesian Nash" in out, err
+    # Not a signalling game, not a tree: one line each, exit 2.
+    code, _, err = _run(capsys, "solve", PRIVATE, "--concept", "pbe")
+    assert code == 2 and "signalling game" in err and "Traceback" not in err
+    code, _, err = _run(capsys, "solve", PAYOFFS / "chicken.toml", "--concept", "bne")
+    assert code == 2 and "applies to game trees" in err
+
+
+def test_report_on_a_tree_scenario_leads_with_the_predicted_play(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "private.html"
+    code, text, err = _run(capsys, "report", PRIVATE, "--set", "p_hawk=0.3", "--out", out)
+    assert code == 0, err
+    html = out.read_text()
+    assert html.index("Predicted play") < html.index("<svg")
+    assert "US maintain" in html and "China offer" in html and "US refuse" in html
+    code, _, err = _run(capsys, "report", PRIVATE, "--target", "US=maintain", "--out", out)
+    assert code == 2 and "--target" in err

@@ -54,8 +54,8 @@ def load(path: str | Path) -> Scenario:
                 raise ScenarioError(
                     "is a tree scenario (it has a [tree] table), not a matrix or chip scenario; "
                     "read it with gametheory.load_tree(path) (a Tree) or "
-                    "gametheory.load_tree_scenario(path), or run 'gametheory solve FILE'; "
-                    "sweeps and reports over tree scenarios are not supported yet",
+                    "gametheory.load_tree_scenario(path), or run 'gametheory solve FILE' or "
+                    "'gametheory report FILE'; sweeps over tree scenarios are not supported yet",
                     file=str(path),
                 ) from None
             from .ordinal import is_ordinal  # pydantic models built only when needed

@@ -31,10 +31,12 @@ __all__ = [
 ]
 
 #: Concepts ``solve`` offers on trees.
-TREE_CONCEPTS = ("spe", "nash")
+TREE_CONCEPTS = ("spe", "nash", "bne", "pbe")
 _CONCEPT_NAMES = {
     "spe": "subgame-perfect equilibria (spe)",
     "nash": "Nash equilibria of the reduced normal form (nash)",
+    "bne": "Bayesian Nash equilibria, with payoffs per type (bne; types drawn at the root)",
+    "pbe": "perfect Bayesian equilibria of a signalling game (pbe; pure; hybrid for 2 types)",
 }
 
 
@@ -64,6 +66,7 @@ def load_tree_file(
 
 def run_solve(args: argparse.Namespace) -> int:
     """``gametheory solve`` on a tree file."""
+    from ...solvers.bayesian import bayesian_nash, pbe_signalling
     from ...solvers.tree import nash_tree, spe
 
     concept = args.concept
@@ -72,7 +75,8 @@ def run_solve(args: argparse.Namespace) -> int:
         concept = "spe"
     if concept not in TREE_CONCEPTS:
         raise ScenarioError(
-            f"--concept {concept} does not apply to game trees; use {' or '.join(TREE_CONCEPTS)}",
+            f"--concept {concept} does not apply to game trees; use one of "
+            f"{', '.join(TREE_CONCEPTS)}",
             file=str(args.file),
         )
     if getattr(args, "option", None):
@@ -80,7 +84,7 @@ def run_solve(args: argparse.Namespace) -> int:
             "--option is for normal-form solvers; trees take --concept, --method (nash), --tol",
             file=str(args.file),
         )
-    if concept == "spe" and getattr(args, "method", "auto") != "auto":
+    if concept in ("spe", "pbe") and getattr(args, "method", "auto") != "auto":
         raise ScenarioError(
             "--method applies to Nash equilibria (the reduced normal form's solver); "
             "subgame-perfect equilibria are found by backward induction over subgames. Add "
@@ -89,8 +93,13 @@ def run_solve(args: argparse.Namespace) -> int:
         )
     tree, scenario, values = load_tree_file(args.file, args.set)
     tol = {} if args.tol is None else {"tol": args.tol}
+    result: Any
     if concept == "spe":
         result = spe(tree, **tol)
+    elif concept == "bne":
+        result = bayesian_nash(tree, getattr(args, "method", "auto"), **tol)
+    elif concept == "pbe":
+        result = pbe_signalling(tree, **tol)
     else:
         result = nash_tree(tree, getattr(args, "method", "auto"), **tol)
     if args.format == "json":
@@ -103,7 +112,7 @@ def run_solve(args: argparse.Namespace) -> int:
             "parameters": values,
         }
         data["concept"] = concept
-        data["concept_name"] = result.concept
+        data["concept_name"] = getattr(result, "concept", _CONCEPT_NAMES[concept])
         print(json.dumps(data, indent=2))
         return 0
     title = scenario.title if scenario is not None else tree.title

@@ -57,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(
             "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
         ) from None
+    from ._tree import is_tree_path
+
+    if is_tree_path(args.file):
+        return _tree_report(args)
     if Path(args.file).suffix.lower() == ".toml" and is_ordinal(args.file):
         return _ordinal_report(args)
     scenario = load(args.file)
@@ -82,6 +86,25 @@ def _ordinal_report(args: argparse.Namespace) -> int:
             file=args.file,
         )
     report = build_ordinal_report(GraphModel.read(args.file), args.file)
+    path = write_report(report, args.out)
+    print(f"report written to {path} ({len(report.sections)} sections)")
+    return 0
+
+
+def _tree_report(args: argparse.Namespace) -> int:
+    """The report on a game tree (.efg or a tree scenario at its --set values)."""
+    from ...report import write_report
+    from ...report.tree import build_tree_report
+    from ._tree import load_tree_file
+
+    if args.sweep or args.target:
+        raise ScenarioError(
+            "--sweep and --target apply to matrix and chip scenarios, not to game trees",
+            file=args.file,
+        )
+    tree, scenario, _ = load_tree_file(args.file, args.set)
+    title = scenario.title if scenario is not None else None
+    report = build_tree_report(tree, title, path=args.file)
     path = write_report(report, args.out)
     print(f"report written to {path} ({len(report.sections)} sections)")
     return 0

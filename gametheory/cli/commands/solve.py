@@ -43,13 +43,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     add_format(parser)
     parser.add_argument(
         "--concept",
-        choices=("auto", "nash", "spe", "ce", "cce", "qre"),
+        choices=("auto", "nash", "spe", "bne", "pbe", "ce", "cce", "qre"),
         default="auto",
         help="nash: equilibria of the (normal-form) game; spe: subgame-perfect equilibria of a "
         "sequential scenario or a game tree; ce / cce: the welfare-maximising correlated / "
         "coarse correlated equilibrium, each player's payoff range over the set and the "
         "mediator's recommendations; qre: the logit quantal response equilibrium branch and "
-        "its limit; auto (default): spe for sequential scenarios and trees, else nash",
+        "its limit; bne / pbe (game trees): Bayesian Nash equilibria of a tree with types "
+        "drawn at the root / perfect Bayesian equilibria of a signalling game; auto (default): "
+        "spe for sequential scenarios and trees, else nash",
     )
     return parser
 
@@ -198,6 +200,12 @@ def run(args: argparse.Namespace) -> int:
                 file=str(args.file),
             )
         return run_solve(args)  # a game tree: .efg, or a .toml with a [tree] table
+    if args.concept in ("bne", "pbe"):
+        raise ScenarioError(
+            f"--concept {args.concept} applies to game trees (.efg files and tree scenarios), "
+            "where types are drawn by chance",
+            file=str(args.file),
+        )
     scenario = load(args.file)
     values = scenario.resolve(dict(args.set))
     concept = args.concept
