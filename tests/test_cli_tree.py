@@ -168,7 +168,7 @@ def test_report_on_a_tree_scenario_leads_with_the_predicted_play(
 ) -> None:
     pytest.importorskip("matplotlib")
     out = tmp_path / "private.html"
-    code, text, err = _run(capsys, "report", PRIVATE, "--set", "p_hawk=0.3", "--out", out)
+    code, _, err = _run(capsys, "report", PRIVATE, "--set", "p_hawk=0.3", "--out", out)
     assert code == 0, err
     html = out.read_text()
     assert html.index("Predicted play") < html.index("<svg")
