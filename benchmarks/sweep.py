@@ -3,7 +3,8 @@
 On the same seeded random 3x3 and 4x4 games (continuous payoffs, and small integers 0..9 full of
 ties), in the same run, this times:
 
-- gametheory's batched vertex enumeration (all games in one call);
+- gametheory's batched vertex enumeration (all games in one call), and the same after removing
+  strictly dominated actions game by game (``bimatrix_batch_reduced``, what sweeps run);
 - QuantEcon's numba support enumeration, one call per game (compilation excluded);
 - Gambit's ``enummixed`` in floating point, one call per game;
 - nashpy's support enumeration, one call per game;
@@ -18,7 +19,7 @@ small and a large design (memory should not grow with the number of points).
 
 Usage::
 
-    python benchmarks/sweep.py [--games 100000] [--points 1000000]
+    python benchmarks/sweep.py [--games 100000] [--points 1000000] [--shapes 3x3,4x4]
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from gametheory.solvers.batch import bimatrix_batch
+from gametheory.solvers.batch import bimatrix_batch, bimatrix_batch_reduced
 
 
 def make_games(shape, count, integers, seed=2026):
@@ -117,17 +118,22 @@ def compare(shape, integers, games):
     result = bimatrix_batch(A, B)
     ours_rate = games / (time.perf_counter() - start)
     print(f"  gametheory batched vertex enumeration  {ours_rate:10.0f} games/s  (all {games:,})")
+    start = time.perf_counter()
+    reduced = bimatrix_batch_reduced(A, B)
+    reduced_rate = games / (time.perf_counter() - start)
+    print(f"  ... dominated actions removed first    {reduced_rate:10.0f} games/s  (all {games:,})")
     check = min(games, 2000)
     reference = [gambit_solver(True)(A[g], B[g]) for g in range(check)]
-    mine = ours_per_game(result, check)
-    agree = sum(same(a, b) for a, b in zip(mine, reference, strict=True))
-    print(f"    same as Gambit rational on {agree}/{check}")
+    for name, found in (("batched", result), ("reduced", reduced)):
+        mine = ours_per_game(found, check)
+        agree = sum(same(a, b) for a, b in zip(mine, reference, strict=True))
+        print(f"    {name}: same as Gambit rational on {agree}/{check}")
     peers = [
         ("quantecon support_enumeration", quantecon_solver, games),
         ("gambit enummixed (float)", lambda: gambit_solver(False), min(games, 10_000)),
         ("nashpy support_enumeration", nashpy_solver, min(games, 1000 if shape[0] < 4 else 300)),
     ]
-    figures = {"ours": ours_rate}
+    figures = {"ours": ours_rate, "ours reduced": reduced_rate}
     for name, factory, count in peers:
         try:
             solver = factory()
@@ -141,7 +147,8 @@ def compare(shape, integers, games):
         figures[name] = rate
         print(
             f"  {name:38} {rate:10.0f} games/s  (first {count:,})  ours is "
-            f"{ours_rate / rate:7.1f}x  same as Gambit rational on {agree}/{n}"
+            f"{ours_rate / rate:7.1f}x ({reduced_rate / rate:.1f}x reduced)  "
+            f"same as Gambit rational on {agree}/{n}"
         )
     return figures
 
@@ -186,9 +193,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--games", type=int, default=100_000)
     parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--shapes", default="3x3,4x4", help="comma-separated, e.g. 4x4")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    for shape in [(3, 3), (4, 4)]:
+    shapes = [tuple(int(v) for v in s.split("x")) for s in args.shapes.split(",")]
+    for shape in shapes:
         for integers in (False, True):
             compare(shape, integers, args.games)
     if args.points:
