@@ -145,15 +145,14 @@ def _vertices(
         ok &= (z_free >= -TIE_TOL).all(axis=1)
         # Labels known by construction: the basis rows, and the coordinates outside the basis.
         known = bit_tight[rows[:, :t]].sum(axis=1) + bit_zero.sum() - bit_zero[cols].sum(axis=1)
-        mask = np.repeat(known[:, None], G, axis=1)
-        for j in range(t):
-            mask |= (z_free[:, j] <= TIE_TOL) * bit_zero[cols[:, j]][:, None]
-        for o in range(t, k):
-            slack = sub[:, o, 0] * z_free[:, 0]  # (M z) at a non-basic row
-            for j in range(1, t):
-                slack += sub[:, o, j] * z_free[:, j]
-            ok &= slack <= 1 + TIE_TOL
-            mask |= (np.abs(slack - 1.0) <= TIE_TOL) * bit_tight[rows[:, o]][:, None]
+        # The other labels (disjoint bits, so they add): free coordinates at zero, non-basic
+        # rows at their bound.
+        mask = known[:, None] + ((z_free <= TIE_TOL) * bit_zero[cols][:, :, None]).sum(axis=1)
+        if t < k:
+            slack = (sub[:, t:] * z_free[:, None]).sum(axis=2)  # (count, k - t, G): M z
+            ok &= (slack <= 1 + TIE_TOL).all(axis=1)
+            tight = np.abs(slack - 1.0) <= TIE_TOL
+            mask += (tight * bit_tight[rows[:, t:]][:, :, None]).sum(axis=1)
         z = np.zeros((count, d, G))
         z[np.arange(count)[:, None], cols] = z_free
         points.append(z)
@@ -202,13 +201,15 @@ def _solve_ones(
     """
     count, t = cols.shape
     if t == 4:
-        columns = [S[:, :, i] for i in range(4)]  # each (count, 4, G)
-        det = _det4(columns)
-        ok = np.abs(det) > SINGULAR
-        inv = 1.0 / np.where(ok, det, 1.0)
-        ones = np.ones_like(columns[0])
-        z = [_det4([*columns[:i], ones, *columns[i + 1 :]]) * inv for i in range(4)]
-        return np.stack(z, axis=1), ok
+        # Cramer: S itself, then S with column i replaced by ones, in one stacked array.
+        stacked = np.empty((5, *S.shape))
+        stacked[:] = S
+        for i in range(4):
+            stacked[1 + i, :, :, i] = 1.0
+        dets = _det4(stacked)  # (5, count, G)
+        ok = np.abs(dets[0]) > SINGULAR
+        inv = 1.0 / np.where(ok, dets[0], 1.0)
+        return np.moveaxis(dets[1:] * inv, 0, 1), ok
     if t > 4:
         sub = M[:, rows[:, :, None], cols[:, None, :]]  # (G, count, t, t)
         z_free, ok = solve_small(sub.reshape(-1, t, t))
@@ -236,21 +237,22 @@ def _solve_ones(
     return np.stack([z0, z1, z2], axis=1), ok
 
 
-def _det4(columns: list[NDArray[np.float64]]) -> NDArray[np.float64]:
-    """Determinants of 4 x 4 matrices given by columns ``(count, 4, G)``, games last.
+def _det4(X: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Determinants of 4 x 4 matrices ``X[..., row, column, game]``, games last.
 
     Laplace expansion along the first two rows: the sum over column pairs of a 2 x 2 minor of
     rows 0-1 times the complementary minor of rows 2-3, with sign.
     """
 
     def minor(top: int, i: int, j: int) -> NDArray[np.float64]:
-        a, b = columns[i], columns[j]
-        out: NDArray[np.float64] = a[:, top] * b[:, top + 1] - b[:, top] * a[:, top + 1]
+        out: NDArray[np.float64] = (
+            X[..., top, i, :] * X[..., top + 1, j, :] - X[..., top, j, :] * X[..., top + 1, i, :]
+        )
         return out
 
     pairs = [(0, 1, 2, 3, 1.0), (0, 2, 1, 3, -1.0), (0, 3, 1, 2, 1.0)]
     pairs += [(1, 2, 0, 3, 1.0), (1, 3, 0, 2, -1.0), (2, 3, 0, 1, 1.0)]
-    total = np.zeros_like(columns[0][:, 0])
+    total = np.zeros(X.shape[:-3] + X.shape[-1:])
     for i, j, k, m, sign in pairs:
         total += sign * minor(0, i, j) * minor(2, k, m)
     return total
