@@ -6,10 +6,14 @@ on a whole batch of games of the same shape:
 
 1. normalise each player's payoffs to [1, 2] per game (a positive affine change);
 2. for every basis (``t`` tight inequalities, ``t`` free coordinates) solve the ``t x t`` systems
-   of all games together (:func:`~gametheory.solvers.linalg.solve_small`);
-3. keep feasible solutions, encode their labels as bitmasks, and merge representations of one
-   vertex by their label set (a vertex is determined by the constraints tight at it);
-4. pair vertices of the two polytopes whose labels cover every label: the extreme equilibria;
+   of all games together, with the games on the last (contiguous) axis: Cramer's rule for
+   ``t <= 4``, :func:`~gametheory.solvers.linalg.solve_small` beyond;
+3. keep feasible solutions and encode their labels as bitmasks (the basis's own labels are
+   known; only the free coordinates and the slack of the other rows are tested); merge
+   representations of one vertex by their label set (a vertex is determined by the
+   constraints tight at it; only vertices with more than ``d`` labels can be found twice);
+4. pair vertices of the two polytopes of each game whose labels cover every label (flat lists,
+   no padding): the extreme equilibria;
 5. flag degenerate games (a vertex with more labels than the dimension) and group extreme
    equilibria into connected sets (two that share a vertex lie in one set);
 6. re-check every equilibrium with a regret check (tolerance per player, as in
