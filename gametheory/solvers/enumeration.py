@@ -134,7 +134,8 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     polytope plus one ``|V_P| x |V_Q|`` label product. Beyond, the reduction (``O(m^2 n)``) and
     ``O(V d k)`` arithmetic for the ``V`` vertices of the smaller polytope (dimension ``d``):
     measured here, random 12x12 games in about 0.1 s, 15x15 about 0.5 s, 20x20 about 50 s
-    (millions of vertices, up to 3 GB); refused beyond :data:`MAX_VERTICES` by the upper-bound theorem.
+    (millions of vertices, up to 3 GB); refused past :data:`MAX_VERTICES`
+    (the upper-bound theorem).
     Floating-point arithmetic on normalised payoffs with tolerance 1e-9; every equilibrium is
     re-checked by :func:`gametheory.solve`, exactly where payoffs are decimals.
     """
