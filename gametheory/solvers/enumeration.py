@@ -133,7 +133,7 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
     Cost: up to :data:`SMALL_BASES` bases per polytope, ``C(m + n, m)`` small linear solves per
     polytope plus one ``|V_P| x |V_Q|`` label product. Beyond, the reduction (``O(m^2 n)``) and
     ``O(V d k)`` arithmetic for the ``V`` vertices of the smaller polytope (dimension ``d``):
-    measured here, random 12x12 games in about 0.1 s, 15x15 about 0.5 s, 20x20 about 50 s
+    measured here, random 12x12 games in about 0.1 s, 15x15 about 0.5 s, 20x20 about 50-60 s
     (millions of vertices, up to 3 GB); refused past :data:`MAX_VERTICES`
     (the upper-bound theorem).
     Floating-point arithmetic on normalised payoffs with tolerance 1e-9; every equilibrium is
