@@ -15,6 +15,7 @@ from ..model.game import DEFAULT_TOL
 
 __all__ = [
     "add_design",
+    "add_executor",
     "add_file",
     "add_format",
     "add_method",
@@ -242,4 +243,29 @@ def add_design(parser: argparse.ArgumentParser, *, required: bool) -> None:
         type=positive_int(MAX_POINTS),
         metavar="N",
         help=f"number of random points (1 to {MAX_POINTS:,})",
+    )
+
+
+def add_executor(parser: argparse.ArgumentParser) -> None:
+    """``--processes N``, ``--workers N`` (local Dask) or ``--scheduler ADDRESS``, or none.
+
+    Where points are solved; inline (this process) when none is given.
+    """
+    from ..sweeps.results import MAX_WORKERS
+
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--processes",
+        type=positive_int(MAX_WORKERS),
+        metavar="N",
+        help=f"use N local processes (1 to {MAX_WORKERS})",
+    )
+    where.add_argument(
+        "--workers",
+        type=positive_int(MAX_WORKERS),
+        metavar="N",
+        help=f"start a local Dask cluster of N workers (1 to {MAX_WORKERS})",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
     )

@@ -10,9 +10,16 @@ from ...analysis.uncertainty import uncertainty
 from ...analysis.uncertainty._robust import METHODS
 from ...io import load
 from ...sweeps.design import MAX_POINTS
-from ...sweeps.results import MAX_WORKERS
 from ..main import COMMANDS
-from ..options import add_file, add_format, add_method, add_seed, add_set, positive_int
+from ..options import (
+    add_executor,
+    add_file,
+    add_format,
+    add_method,
+    add_seed,
+    add_set,
+    positive_int,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -46,22 +53,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     parser.add_argument(
         "--out", metavar="FILE", help="write one row per point to this .parquet file"
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--processes",
-        type=positive_int(MAX_WORKERS),
-        metavar="N",
-        help=f"use N local processes (1 to {MAX_WORKERS})",
-    )
-    where.add_argument(
-        "--workers",
-        type=positive_int(MAX_WORKERS),
-        metavar="N",
-        help=f"start a local Dask cluster of N workers (1 to {MAX_WORKERS})",
-    )
-    where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
-    )
+    add_executor(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 

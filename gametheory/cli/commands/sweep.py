@@ -12,7 +12,15 @@ from ...sweeps import DEFAULT_CHUNK, sweep
 from ...sweeps.design import MAX_POINTS
 from ...sweeps.results import MAX_WORKERS
 from ..main import COMMANDS
-from ..options import add_design, add_file, add_method, add_seed, add_set, positive_int
+from ..options import (
+    add_design,
+    add_executor,
+    add_file,
+    add_method,
+    add_seed,
+    add_set,
+    positive_int,
+)
 
 __all__ = ["MAX_WORKERS", "add_parser", "run"]
 
@@ -50,22 +58,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
             "chunk's payoffs stay near 256 MiB)"
         ),
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--processes",
-        type=positive_int(MAX_WORKERS),
-        metavar="N",
-        help=f"use N local processes (1 to {MAX_WORKERS})",
-    )
-    where.add_argument(
-        "--workers",
-        type=positive_int(MAX_WORKERS),
-        metavar="N",
-        help=f"start a local Dask cluster of N workers (1 to {MAX_WORKERS})",
-    )
-    where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
-    )
+    add_executor(parser)
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted sweep stored at --out"
     )
