@@ -250,3 +250,22 @@ def test_invariant_under_positive_affine_changes_and_relabelling(seed, scale, sh
 def test_math_sanity_of_work_estimate():
     # 12x12: the 12-polytope with 24 facets, C(18, 6) + C(17, 5).
     assert vertex_bound(12, 24) == math.comb(18, 6) + math.comb(17, 5)
+
+
+@pytest.mark.parametrize("side", ["none", "row payoffs", "column payoffs"])
+def test_is_degenerate_beyond_the_batch_matches_every_basis(side: str) -> None:
+    """Beyond the batched size `is_degenerate` pivots over each polytope and stops at the first
+    degenerate vertex. Oracle: the definition (von Stengel 2007, Def. 3.2: some vertex of a
+    best-response polytope has more labels than its dimension) checked on every basis."""
+    from gametheory.solvers import is_degenerate
+    from gametheory.solvers.polytope import bimatrix_vertices
+
+    rng = np.random.default_rng({"none": 1, "row payoffs": 2, "column payoffs": 3}[side])
+    A, B = rng.random((10, 11)), rng.random((10, 11))
+    if side == "row payoffs":
+        A = np.round(A * 3)  # ties in A: degenerate vertices of Q only
+    elif side == "column payoffs":
+        B = np.round(B * 3)  # ties in B: degenerate vertices of P only
+    game = gt.Game.from_arrays(A, B)
+    P, Q = bimatrix_vertices(*game.bimatrix())
+    assert is_degenerate(game) == (P.degenerate or Q.degenerate) == (side != "none")

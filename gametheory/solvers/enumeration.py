@@ -25,8 +25,14 @@ from ..errors import SolverError
 from ..model.game import TIE_TOL, Game
 from .batch import MAX_LABELS, bimatrix_batch
 from .cost import bases
-from .lexsearch import MAX_VARIABLES, TooManyBasesError, bimatrix_equilibria, vertex_bound
-from .polytope import Vertices, bases_count, bimatrix_vertices
+from .lexsearch import (
+    MAX_VARIABLES,
+    TooManyBasesError,
+    bimatrix_equilibria,
+    has_degenerate_vertex,
+    vertex_bound,
+)
+from .polytope import Vertices, bases_count, bimatrix_vertices, normalised
 from .reduce import Reduced, expand, reduce_bimatrix
 from .registry import MAX_LISTED, register
 from .result import Candidates
@@ -72,6 +78,13 @@ def is_degenerate(game: Game) -> bool:
     if m + n <= MAX_LABELS and bases_count(m, n) <= BATCH_MAX_BASES:
         found = bimatrix_batch(A[None], B[None])
         return bool(found.degenerate is not None and found.degenerate[0])
+    bound = max(vertex_bound(m, m + n), vertex_bound(n, m + n))
+    if m + n <= MAX_VARIABLES and bound <= MAX_VERTICES:
+        # Pivot over each best-response polytope; stop at the first degenerate vertex.
+        An, Bn = normalised(A), normalised(B)
+        return has_degenerate_vertex(Bn.T, max_bases=bound) or has_degenerate_vertex(
+            An, max_bases=bound
+        )
     P, Q = bimatrix_vertices(A, B)
     return P.degenerate or Q.degenerate
 

@@ -322,6 +322,23 @@ def _pivot(
     return new_D, new_beta, new_basic, new_cob
 
 
+def has_degenerate_vertex(M: NDArray[np.float64], *, max_bases: int) -> bool:
+    """Whether ``{z >= 0 : M z <= 1}`` (``M`` normalised to [1, 2]) has a degenerate vertex.
+
+    The search pivots from the zero vertex without the lexicographic rule and stops at the first
+    basis with a zero basic variable; a polytope's vertex graph is connected (Balinski 1961),
+    so a nondegenerate polytope is searched whole and a degenerate one is caught at the first
+    degenerate vertex the search reaches. Cost: at most the polytope's vertices, each
+    ``O(d k)``.
+    """
+    try:
+        for _ in polytope_bases(M, careful=False, max_bases=max_bases):
+            pass
+    except DegenerateVertexError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class Enumerated:
     """Extreme equilibria of a bimatrix game from :func:`bimatrix_equilibria`.
