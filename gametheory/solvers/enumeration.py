@@ -171,6 +171,12 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
         shared = len({i for i, _ in pairs}) < len(pairs) or len({j for _, j in pairs}) < len(pairs)
     # Two extreme equilibria sharing one player's strategy span a segment of equilibria.
     continuum = bool(shared)
+    warnings = _warnings(degenerate, continuum)
+    return Candidates(profiles, complete=not continuum, warnings=warnings, degenerate=degenerate)
+
+
+def _warnings(degenerate: bool, continuum: bool) -> list[str]:
+    """What vertex enumeration says about a degenerate game and a continuum of equilibria."""
     warnings = []
     if degenerate:
         warnings.append(
@@ -183,7 +189,7 @@ def vertex_enumeration(game: Game, *, tol: float) -> Candidates:
             "connected sets (details['components']); every convex combination of extreme "
             "equilibria that share a strategy is also an equilibrium"
         )
-    return Candidates(profiles, complete=not continuum, warnings=warnings, degenerate=degenerate)
+    return warnings
 
 
 def _reduced_enumeration(game: Game, tol: float) -> Candidates:
@@ -236,17 +242,7 @@ def _reduced_enumeration(game: Game, tol: float) -> Candidates:
     ys = {tuple(np.round(p[1], 9)) for p in profiles}
     continuum = len(xs) < len(profiles) or len(ys) < len(profiles)
     degenerate = degenerate or reduced.merged > 0
-    if degenerate:
-        warnings.append(
-            "the game is degenerate (a strategy has more pure best responses than "
-            "the size of its support)"
-        )
-    if continuum:
-        warnings.append(
-            "the game has infinitely many equilibria: the listed extreme equilibria span "
-            "connected sets (details['components']); every convex combination of extreme "
-            "equilibria that share a strategy is also an equilibrium"
-        )
+    warnings += _warnings(degenerate, continuum)
     return Candidates(
         profiles,
         complete=not continuum and not truncated,

@@ -301,13 +301,7 @@ class ParameterChange:
 
     def changed(self) -> dict[str, tuple[float, float]]:
         """Parameters that moved: ``{name: (before, after)}``."""
-        if self.values is None:
-            return {}
-        return {
-            name: (self.baseline[name], value)
-            for name, value in self.values.items()
-            if abs(value - self.baseline[name]) > 1e-9 * max(1.0, abs(self.baseline[name]))
-        }
+        return _moved(self.baseline, self.values)
 
     def sentence(self) -> str:
         """A readable summary."""
@@ -1062,13 +1056,7 @@ class PredictionChange:
 
     def changed(self) -> dict[str, tuple[float, float]]:
         """Parameters that moved: ``{name: (before, after)}``."""
-        if self.values is None:
-            return {}
-        return {
-            name: (self.baseline[name], value)
-            for name, value in self.values.items()
-            if abs(value - self.baseline[name]) > 1e-9 * max(1.0, abs(self.baseline[name]))
-        }
+        return _moved(self.baseline, self.values)
 
     def sentence(self) -> str:
         """A readable summary."""
@@ -1265,3 +1253,16 @@ def _candidates(
         others = _Losses(scenario, base, box.names, other, _deviations(game0, other))
         out.append(("entry", _Problem(others, box, margin)))
     return out
+
+
+def _moved(
+    baseline: Mapping[str, float], values: Mapping[str, float] | None
+) -> dict[str, tuple[float, float]]:
+    """``{name: (before, after)}`` for the parameters that moved by more than 1e-9 relative."""
+    if values is None:
+        return {}
+    return {
+        name: (baseline[name], value)
+        for name, value in values.items()
+        if abs(value - baseline[name]) > 1e-9 * max(1.0, abs(baseline[name]))
+    }
