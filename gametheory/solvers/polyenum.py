@@ -1,0 +1,588 @@
+"""Every equilibrium of a small N-player game, with certified root isolation.
+
+Method ``polynomial_enumeration``. Support enumeration (Porter, Nudelman and Shoham 2008,
+"Simple search methods for finding a Nash equilibrium", Games Econ. Behav. 63) over every
+support profile ``(S_1, ..., S_N)``:
+
+1. **Pruning.** A profile is skipped when an action in some ``S_i`` is *conditionally strictly
+   dominated* given the others' supports: another action of player ``i`` pays strictly more
+   against every pure profile of ``S_-i`` (Porter et al., section 3), so it pays more against
+   every mixture with exactly those supports.
+2. **The indifference system.** With ``y_i`` the probabilities of ``S_i`` after its first action
+   (that one is ``1 - sum y_i``), each player's payoff differences between the actions of
+   ``S_i`` are multilinear in the others' ``y``: ``sum (|S_i| - 1)`` equations in as many
+   unknowns. Equilibria with exactly these supports are its roots with every probability
+   positive and no profitable action outside the supports (McKelvey and McLennan 1996,
+   "Computation of equilibria in finite games", Handbook of Computational Economics 1, ch. 2).
+3. **Certified root isolation** on the box ``[-1/64, 1 + 1/64]^d`` (Moore, Kearfott and Cloud
+   2009, *Introduction to Interval Analysis*, SIAM, chapters 5 and 8): a box is *excluded*
+   when the interval value of some equation does not contain 0, of some outside action's gain
+   is positive, or of some probability is negative; the *Krawczyk operator*
+   ``K(X) = m - Y F(m) + (I - Y F'(X)) (X - m)`` excludes the box when ``K(X)`` misses it,
+   *proves exactly one root* in it when ``K(X)`` lies in its interior (Newton's method then
+   refines that root), and otherwise contracts the box to ``X ∩ K(X)``, which is bisected along
+   the variable of largest ``width x |derivative|`` when it barely shrinks.
+4. **Check.** A certified root becomes a candidate when its support probabilities are
+   non-negative and the profile passes the regret check (again, independently, in
+   :func:`gametheory.solve`).
+
+Completeness is proved, and the result marked complete, only when every box of every
+support profile was excluded or certified. A box that reaches :data:`MIN_WIDTH` undecided
+(a singular root, or a continuum of equilibria, as when a player's payoffs are constant) or a
+support profile that exhausts :data:`MAX_BOXES_PER_SUPPORT` makes the result incomplete, with a
+warning naming the supports and where the undecided boxes are; from such boxes Gauss-Newton
+steps look for sample equilibria, which are listed when they pass the regret check.
+
+Interval values use midpoint-radius arithmetic (Rump 1999, "Fast and parallel interval
+arithmetic", BIT 39) with each radius inflated by a bound on the floating-point rounding of
+its dot products (Higham 2002, *Accuracy and Stability of Numerical Algorithms*, eq. 3.5:
+``gamma_n = n u / (1 - n u)``) rather than directed rounding, which numpy does not offer.
+
+Cost and limits: ``prod (2^n_i - 1)`` support profiles (3x3x3: 343) of up to
+``sum (n_i - 1)`` unknowns each; games beyond :data:`MAX_SUPPORT_PROFILES` or
+:data:`MAX_UNKNOWNS` are refused before any work. Measured on this machine: random 2x2x2 games
+in about 0.01-0.05 s, random 3x3x3 in about 1-3 s (``benchmarks/nplayer.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import SolverError
+from ..model.game import Game, Profile, payoff_scales
+from .registry import register
+from .result import Candidates
+
+__all__ = [
+    "MAX_SUPPORT_PROFILES",
+    "MAX_UNKNOWNS",
+    "polynomial_enumeration",
+    "support_profile_count",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: Most support profiles examined (3x3x3: 343; 2x2x2x2: 81; 3x3x3x3: 2,401 is refused).
+MAX_SUPPORT_PROFILES = 2_000
+#: Most unknowns ``sum (n_i - 1)`` in one indifference system (3x3x3: 6; 4x4x3: 8).
+MAX_UNKNOWNS = 8
+#: Boxes examined for one support profile before it is given up (result then incomplete).
+MAX_BOXES_PER_SUPPORT = 20_000
+#: For a structurally singular system (no root can be certified): boxes, and the width below
+#: which a box that cannot be excluded is reported.
+MAX_SINGULAR_BOXES = 2_000
+SINGULAR_WIDTH = 1.0 / 256.0
+#: Boxes examined in one solve before the search stops (result then incomplete).
+MAX_BOXES = 100_000
+#: Width below which an undecided box is reported instead of bisected.
+MIN_WIDTH = 1e-7
+#: Margin of the search box beyond [0, 1], so that roots on a face of the simplex are interior.
+MARGIN = 1.0 / 64.0
+#: Fraction of a box's width added on each side before the Krawczyk test.
+INFLATION = 1e-3
+#: Where a box is cut, as a fraction of its width (off the middle, so that roots with simple
+#: dyadic coordinates such as 1/2 or 1/4 fall inside boxes rather than on their faces).
+CUT = 0.4921875 + 1e-7
+#: Unit roundoff of float64.
+UNIT = 2.0**-53
+#: Support probabilities at least this negative disqualify a certified root.
+NEGATIVE = -1e-10
+#: Undecided boxes per support profile from which sample equilibria are sought.
+SAMPLES = 3
+
+
+def support_profile_count(game: Game) -> int:
+    """Support profiles examined: ``prod (2^n_i - 1)``."""
+    return math.prod(2**n - 1 for n in game.shape)
+
+
+def _unknowns(game: Game) -> int:
+    return sum(n - 1 for n in game.shape)
+
+
+@dataclass(frozen=True)
+class _System:
+    """The indifference system of one support profile, in the coordinates ``z_j = (1, y_j)``.
+
+    ``tensors[i]`` has shape ``(n_i - 1, |S_j| for j != i)``: row ``r`` is player ``i``'s
+    payoff (divided by its range) from the ``r``-th action other than the first of ``S_i``,
+    minus that from the first, multilinear in the others' ``z``. The first ``|S_i| - 1`` rows
+    are equations (actions in the support), the rest must be <= 0 (actions outside).
+    """
+
+    supports: tuple[tuple[int, ...], ...]
+    tensors: tuple[FloatArray, ...]
+    rows: tuple[tuple[int, ...], ...]  # the action of each row, per player
+    offsets: tuple[int, ...]  # first unknown of each player
+    dim: int
+    #: (i, j, tensor): derivative of player i's equations in y_j, with y_j's axis last.
+    derivatives: tuple[tuple[int, int, FloatArray], ...] = ()
+
+    def sizes(self) -> tuple[int, ...]:
+        return tuple(len(s) for s in self.supports)
+
+
+def _build(game: Game, supports: tuple[tuple[int, ...], ...], scales: FloatArray) -> _System:
+    n = game.n_players
+    tensors = []
+    rows = []
+    for i in range(n):
+        index = tuple(
+            np.arange(game.shape[i]) if j == i else np.array(supports[j]) for j in range(n)
+        )
+        own = np.moveaxis(game.payoffs[i][np.ix_(*index)], i, 0) / scales[i]
+        first = supports[i][0]
+        order = [a for a in supports[i][1:]] + [
+            a for a in range(game.shape[i]) if a not in supports[i]
+        ]
+        tensor = own[order] - own[first]
+        # x_j = A_j z_j: x_j[first] = 1 - sum y_j, x_j[b] = y_j[b - 1].
+        axis = 1
+        for j in range(n):
+            if j == i:
+                continue
+            size = len(supports[j])
+            a = np.eye(size)
+            a[0, 1:] = -1.0
+            tensor = np.moveaxis(np.tensordot(tensor, a, axes=([axis], [0])), -1, axis)
+            axis += 1
+        tensors.append(tensor)
+        rows.append(tuple(order))
+    offsets = tuple(itertools.accumulate([0] + [len(s) - 1 for s in supports]))[:-1]
+    dim = sum(len(s) - 1 for s in supports)
+    sizes = [len(s) for s in supports]
+    derivatives = []
+    for i, tensor in enumerate(tensors):
+        others = [j for j in range(n) if j != i]
+        for position, j in enumerate(others):
+            if sizes[i] > 1 and sizes[j] > 1:
+                part = tensor[: sizes[i] - 1].take(np.arange(1, sizes[j]), axis=1 + position)
+                derivatives.append((i, j, np.moveaxis(part, 1 + position, -1)))
+    return _System(supports, tuple(tensors), tuple(rows), offsets, dim, tuple(derivatives))
+
+
+def _contract(
+    mid: FloatArray, rad: FloatArray, zmid: FloatArray, zrad: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Midpoint-radius product of an interval tensor's axis 1 with an interval vector.
+
+    The radius covers the exact products' spread plus the rounding of the dot products
+    (``gamma_{k+2}`` times their absolute values, Higham 2002, eq. 3.5).
+    """
+    shape = mid.shape
+    m3 = mid.reshape(shape[0], shape[1], -1)
+    r3 = rad.reshape(shape[0], shape[1], -1)
+    am = np.abs(m3)
+    az = np.abs(zmid) + zrad
+    new_mid = (zmid @ m3).reshape(shape[0], *shape[2:])
+    absolute = ((az @ am) + (az @ r3)).reshape(new_mid.shape)
+    spread = ((zrad @ am) + (az @ r3)).reshape(new_mid.shape)
+    k = zmid.size + 2
+    gamma = k * UNIT / (1 - k * UNIT)
+    return new_mid, spread * (1 + 4 * UNIT) + 2 * gamma * absolute + 1e-300
+
+
+@dataclass
+class _Box:
+    lo: FloatArray
+    hi: FloatArray
+
+    @property
+    def mid(self) -> FloatArray:
+        return (self.lo + self.hi) / 2
+
+    @property
+    def rad(self) -> FloatArray:
+        return (self.hi - self.lo) / 2
+
+
+def _zs(system: _System, mid: FloatArray, rad: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+    out = []
+    for off, s in zip(system.offsets, system.sizes(), strict=True):
+        out.append(
+            (
+                np.concatenate(([1.0], mid[off : off + s - 1])),
+                np.concatenate(([0.0], rad[off : off + s - 1])),
+            )
+        )
+    return out
+
+
+def _values(
+    system: _System, zs: list[tuple[FloatArray, FloatArray]]
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Interval value of every row of every player."""
+    out = []
+    for i, tensor in enumerate(system.tensors):
+        mid, rad = tensor, np.zeros_like(tensor)
+        for j, (zm, zr) in enumerate(zs):
+            if j != i:
+                mid, rad = _contract(mid, rad, zm, zr)
+        out.append((mid, rad))
+    return out
+
+
+def _jacobian(
+    system: _System, zs: list[tuple[FloatArray, FloatArray]]
+) -> tuple[FloatArray, FloatArray]:
+    """Interval Jacobian of the equations (rows) in the unknowns (columns)."""
+    d = system.dim
+    jm, jr = np.zeros((d, d)), np.zeros((d, d))
+    sizes = system.sizes()
+    for i, j, tensor in system.derivatives:
+        mid, rad = tensor, np.zeros_like(tensor)
+        for k, z in enumerate(zs):
+            if k != i and k != j:
+                mid, rad = _contract(mid, rad, *z)
+        r0, c0 = system.offsets[i], system.offsets[j]
+        jm[r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = mid
+        jr[r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = rad
+    return jm, jr
+
+
+def _equations(
+    system: _System, values: list[tuple[FloatArray, FloatArray]]
+) -> tuple[FloatArray, FloatArray]:
+    sizes = system.sizes()
+    mids = [v[0][: sizes[i] - 1] for i, v in enumerate(values)]
+    rads = [v[1][: sizes[i] - 1] for i, v in enumerate(values)]
+    return np.concatenate(mids), np.concatenate(rads)
+
+
+def _excluded(system: _System, box: _Box) -> bool:
+    """Whether interval values prove the box holds no equilibrium of these supports."""
+    mid, rad = box.mid, box.rad
+    for off, s in zip(system.offsets, system.sizes(), strict=True):
+        # The first action's probability 1 - sum y must be able to be >= 0.
+        if s > 1 and float(box.lo[off : off + s - 1].sum()) > 1.0 + 1e-12:
+            return True
+    sizes = system.sizes()
+    for i, (vm, vr) in enumerate(_values(system, _zs(system, mid, rad))):
+        eq = sizes[i] - 1
+        if np.any(np.abs(vm[:eq]) > vr[:eq]) or np.any(vm[eq:] - vr[eq:] > 0):
+            return True
+    return False
+
+
+def _krawczyk(system: _System, box: _Box) -> tuple[str, _Box | None, FloatArray, FloatArray]:
+    """One Krawczyk step: ("none", None), ("unique", K(X)) or ("shrunk", X ∩ K(X)).
+
+    The operator is applied to the box inflated by :data:`INFLATION` of its width on each side
+    (epsilon-inflation, Rump 1999), so that a root on the face shared by two boxes is
+    certified from either; every conclusion is about the inflated box, which contains the box.
+    Also returns the interval Jacobian on the box (midpoints, radii).
+    """
+    original = box
+    pad = INFLATION * (box.hi - box.lo) + 1e-15
+    box = _Box(box.lo - pad, box.hi + pad)
+    m = box.mid
+    zero = np.zeros_like(m)
+    fm, fr = _equations(system, _values(system, _zs(system, m, zero)))
+    jm, jr = _jacobian(system, _zs(system, m, box.rad))
+    try:
+        y = np.linalg.inv(jm)
+    except np.linalg.LinAlgError:
+        return "shrunk", original, jm, jr
+    if not np.all(np.isfinite(y)):
+        return "shrunk", original, jm, jr
+    ay = np.abs(y)
+    d = m.size
+    gamma = (d + 2) * UNIT / (1 - (d + 2) * UNIT)
+    residual = np.eye(d) - y @ jm
+    centre = m - y @ fm
+    width = (np.abs(residual) + ay @ jr + 2 * gamma * (ay @ np.abs(jm) + 1)) @ box.rad
+    radius = ay @ fr + width + 2 * gamma * (np.abs(m) + ay @ np.abs(fm)) + 1e-300
+    k_lo, k_hi = centre - radius, centre + radius
+    if np.any(k_hi < box.lo) or np.any(k_lo > box.hi):
+        return "none", None, jm, jr
+    if np.all(k_lo > box.lo) and np.all(k_hi < box.hi):
+        return "unique", _Box(k_lo, k_hi), jm, jr
+    inner = _Box(np.maximum(box.lo + pad, k_lo), np.minimum(box.hi - pad, k_hi))
+    if np.any(inner.lo > inner.hi):
+        return "none", None, jm, jr
+    return "shrunk", inner, jm, jr
+
+
+def _structurally_regular(system: _System) -> bool:
+    """Whether the Jacobian's non-zero pattern admits a perfect matching of equations to unknowns.
+
+    Without one the Jacobian is singular at every point (its determinant is a sum of products
+    along perfect matchings), so no root can be certified: the roots, if any, are singular or
+    form a continuum (as when a player's payoffs do not depend on its action).
+    """
+    d = system.dim
+    pattern = np.zeros((d, d), dtype=bool)
+    sizes = system.sizes()
+    for i, j, tensor in system.derivatives:
+        r0, c0 = system.offsets[i], system.offsets[j]
+        moved = np.moveaxis(tensor, -1, 1).reshape(sizes[i] - 1, sizes[j] - 1, -1)
+        pattern[r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = np.any(moved != 0, axis=2)
+    match: dict[int, int] = {}  # unknown -> equation
+
+    def augment(row: int, seen: set[int]) -> bool:
+        for col in np.nonzero(pattern[row])[0].tolist():
+            if col not in seen:
+                seen.add(col)
+                if col not in match or augment(match[col], seen):
+                    match[col] = row
+                    return True
+        return False
+
+    return all(augment(row, set()) for row in range(d))
+
+
+def _newton(system: _System, y: FloatArray, steps: int = 30) -> FloatArray | None:
+    """Gauss-Newton from ``y`` (least squares where the Jacobian is singular)."""
+    zero = np.zeros_like(y)
+    for _ in range(steps):
+        f, _ = _equations(system, _values(system, _zs(system, y, zero)))
+        if float(np.abs(f).max(initial=0.0)) < 1e-15:
+            return y
+        jm, _ = _jacobian(system, _zs(system, y, zero))
+        step = np.linalg.lstsq(jm, f, rcond=None)[0]
+        y = y - step
+        if not np.all(np.isfinite(y)) or float(np.abs(step).max()) < 1e-16:
+            break
+    f, _ = _equations(system, _values(system, _zs(system, y, zero)))
+    return y if float(np.abs(f).max(initial=0.0)) < 1e-11 else None
+
+
+def _profile(game: Game, system: _System, y: FloatArray) -> tuple[FloatArray, ...] | None:
+    """The full strategy profile at ``y``, or None if a support probability is negative."""
+    strategies = []
+    for i, (off, support) in enumerate(zip(system.offsets, system.supports, strict=True)):
+        x = np.zeros(game.shape[i])
+        free = y[off : off + len(support) - 1]
+        x[list(support[1:])] = free
+        x[support[0]] = 1.0 - float(free.sum())
+        if float(x.min()) < NEGATIVE:
+            return None
+        x = np.clip(x, 0.0, None)
+        strategies.append(x / x.sum())
+    return tuple(strategies)
+
+
+def _dominated(game: Game, supports: tuple[tuple[int, ...], ...]) -> bool:
+    """Whether an action of some S_i is conditionally strictly dominated given S_-i."""
+    n = game.n_players
+    for i in range(n):
+        index = tuple(
+            np.arange(game.shape[i]) if j == i else np.array(supports[j]) for j in range(n)
+        )
+        own = np.moveaxis(game.payoffs[i][np.ix_(*index)], i, 0).reshape(game.shape[i], -1)
+        for a in supports[i]:
+            if np.any(np.all(own > own[a], axis=1)):
+                return True
+    return False
+
+
+def _support_profiles(game: Game) -> Iterator[tuple[tuple[int, ...], ...]]:
+    per_player = [
+        [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)]
+        for n in game.shape
+    ]
+    # Smaller supports first: pure and small mixed equilibria are cheap and common.
+    return iter(sorted(itertools.product(*per_player), key=lambda s: sum(map(len, s))))
+
+
+@dataclass
+class _Search:
+    """What the search over one game found."""
+
+    profiles: list[tuple[FloatArray, ...]] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
+    boxes: int = 0
+    certified: int = 0
+    examined: int = 0
+    pruned: int = 0
+    stopped: bool = False
+
+
+def _bisect(box: _Box, jm: FloatArray, jr: FloatArray) -> tuple[_Box, _Box]:
+    """Halve the box along the unknown of largest width x |derivative| (else the widest)."""
+    smear = (np.abs(jm) + jr).max(axis=0, initial=0.0) * (box.hi - box.lo)
+    k = (
+        int(np.argmax(smear))
+        if float(smear.max(initial=0.0)) > 0
+        else int(np.argmax(box.hi - box.lo))
+    )
+    cut = float(box.lo[k] + CUT * (box.hi[k] - box.lo[k]))
+    left_hi, right_lo = box.hi.copy(), box.lo.copy()
+    left_hi[k], right_lo[k] = cut, cut
+    return _Box(box.lo.copy(), left_hi), _Box(right_lo, box.hi.copy())
+
+
+def _label(game: Game, supports: tuple[tuple[int, ...], ...]) -> str:
+    return "; ".join(
+        f"{game.players[i]}: {{{', '.join(game.actions[i][a] for a in s)}}}"
+        for i, s in enumerate(supports)
+    )
+
+
+def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> None:
+    d = system.dim
+    if d == 0:
+        profile = _profile(game, system, np.zeros(0))
+        if profile is not None and Profile(game, profile).is_equilibrium(tol):
+            search.profiles.append(profile)
+        return
+    regular = _structurally_regular(system)
+    budget = MAX_BOXES_PER_SUPPORT if regular else MAX_SINGULAR_BOXES
+    min_width = MIN_WIDTH if regular else SINGULAR_WIDTH
+    stack = [_Box(np.full(d, -MARGIN), np.full(d, 1.0 + MARGIN))]
+    boxes = 0
+    undecided: list[_Box] = []
+    narrow: list[_Box] = []  # samples from where the budget ran out
+    while stack:
+        if boxes >= budget or search.boxes >= MAX_BOXES:
+            search.stopped = True
+            narrow.extend(stack[:SAMPLES])
+            where = ", ".join(np.array2string(b.mid, precision=3) for b in stack[:SAMPLES])
+            search.undecided.append(
+                f"{_label(game, system.supports)}: search stopped after {boxes:,} boxes "
+                f"with {len(stack)} undecided (centres of unknowns {where})"
+            )
+            break
+        box = stack.pop()
+        boxes += 1
+        search.boxes += 1
+        if _excluded(system, box):
+            continue
+        if not regular:
+            if float((box.hi - box.lo).max()) < min_width:
+                undecided.append(box)
+            else:
+                jm, jr = _jacobian(system, _zs(system, box.mid, box.rad))
+                stack.extend(_bisect(box, jm, jr))
+            continue
+        outcome, new, jm, jr = _krawczyk(system, box)
+        if outcome == "none" or new is None:
+            continue
+        if outcome == "unique":
+            search.certified += 1
+            root = _newton(system, box.mid)
+            if root is None or np.any(root < new.lo - 1e-9) or np.any(root > new.hi + 1e-9):
+                root = new.mid
+            profile = _profile(game, system, root)
+            if profile is not None and Profile(game, profile).is_equilibrium(tol):
+                search.profiles.append(profile)
+            continue
+        if float((new.hi - new.lo).max()) < min_width:
+            undecided.append(new)
+        elif float((new.hi - new.lo).max()) < 0.7 * float((box.hi - box.lo).max()):
+            stack.append(new)
+        else:
+            stack.extend(_bisect(new, jm, jr))
+    if undecided:
+        where = ", ".join(np.array2string(b.mid, precision=4) for b in undecided[:SAMPLES])
+        kind = "" if regular else " (the system is singular everywhere)"
+        search.undecided.append(
+            f"{_label(game, system.supports)}{kind}: {len(undecided)} box(es) narrower than "
+            f"{min_width:g} could be neither excluded nor certified (centres of unknowns "
+            f"{where})"
+        )
+    for b in undecided[:SAMPLES] + narrow:
+        root = _newton(system, b.mid)
+        if root is not None:
+            profile = _profile(game, system, root)
+            if profile is not None and Profile(game, profile).is_equilibrium(tol):
+                search.profiles.append(profile)
+
+
+@register(
+    "polynomial_enumeration",
+    summary="every equilibrium of a small N-player game: support enumeration with certified "
+    "(Krawczyk interval) root isolation; complete only when proven",
+    two_player_only=False,
+    finds="all",
+    work=support_profile_count,
+    max_work=MAX_SUPPORT_PROFILES,
+    work_unit="support profiles",
+)
+def polynomial_enumeration(game: Game, *, tol: float) -> Candidates:
+    """Every equilibrium of a small game, certified (see the module docstring).
+
+    Parameters
+    ----------
+    game
+        Any number of players; refused beyond :data:`MAX_SUPPORT_PROFILES` support profiles
+        or :data:`MAX_UNKNOWNS` unknowns per system (checked before any work).
+    tol
+        Relative regret tolerance for the candidates' check.
+
+    Returns
+    -------
+    Candidates
+        Complete when every box of every support profile was excluded or certified to hold
+        one root. ``details`` counts support profiles examined and pruned, boxes, certified
+        roots, and lists undecided supports.
+    """
+    profiles = support_profile_count(game)
+    if profiles > MAX_SUPPORT_PROFILES:
+        raise SolverError(
+            f"polynomial_enumeration examines {profiles:,} support profiles for this "
+            f"{'x'.join(map(str, game.shape))} game (limit {MAX_SUPPORT_PROFILES:,})"
+        )
+    unknowns = _unknowns(game)
+    if unknowns > MAX_UNKNOWNS:
+        raise SolverError(
+            f"polynomial_enumeration would solve systems of {unknowns} unknowns for this "
+            f"{'x'.join(map(str, game.shape))} game (limit {MAX_UNKNOWNS})"
+        )
+    scales = payoff_scales(game.payoffs)
+    search = _Search()
+    for supports in _support_profiles(game):
+        if search.boxes >= MAX_BOXES:
+            search.stopped = True
+            break
+        if _dominated(game, supports):
+            search.pruned += 1
+            continue
+        search.examined += 1
+        _solve_support(game, _build(game, supports, scales), tol, search)
+    warnings = []
+    if search.undecided:
+        shown = search.undecided[:5]
+        more = len(search.undecided) - len(shown)
+        warnings.append(
+            "a continuum of equilibria or a singular solution may exist on "
+            f"{len(search.undecided)} support profile(s), so the list may be incomplete "
+            "(sample points found there are listed when they pass the regret check): "
+            + " | ".join(shown)
+            + (f" | and {more} more" if more else "")
+        )
+    if search.stopped:
+        warnings.append(
+            f"the box search stopped at its budget ({MAX_BOXES_PER_SUPPORT:,} boxes per support "
+            f"profile, {MAX_BOXES:,} in all), so the list may be incomplete"
+        )
+    complete = not search.undecided and not search.stopped
+    return Candidates(
+        _unique(search.profiles),
+        complete=complete,
+        warnings=warnings,
+        details={
+            "support_profiles": support_profile_count(game),
+            "support_profiles_pruned": search.pruned,
+            "support_profiles_solved": search.examined,
+            "boxes": search.boxes,
+            "certified_roots": search.certified,
+            "undecided_supports": len(search.undecided),
+        },
+        degenerate=True if search.undecided else None,
+    )
+
+
+def _unique(profiles: list[tuple[FloatArray, ...]]) -> list[tuple[FloatArray, ...]]:
+    out: list[tuple[FloatArray, ...]] = []
+    for p in profiles:
+        flat = np.concatenate(p)
+        if all(float(np.abs(np.concatenate(q) - flat).max()) > 1e-9 for q in out):
+            out.append(p)
+    return out
