@@ -62,7 +62,9 @@ from .result import Candidates
 __all__ = [
     "MAX_SUPPORT_PROFILES",
     "MAX_UNKNOWNS",
+    "auto_fits",
     "polynomial_enumeration",
+    "pure_dominance_solvable",
     "support_profile_count",
 ]
 
@@ -72,6 +74,10 @@ FloatArray = NDArray[np.float64]
 MAX_SUPPORT_PROFILES = 2_000
 #: Most unknowns ``sum (n_i - 1)`` in one indifference system (3x3x3: 6; 4x4x3: 8).
 MAX_UNKNOWNS = 8
+#: ``auto`` uses this method on games of more than two players up to this many support
+#: profiles and :data:`AUTO_MAX_UNKNOWNS` unknowns (3x3x3: 343 and 6; random 3x3x3 2-15 s).
+AUTO_MAX_SUPPORT_PROFILES = 343
+AUTO_MAX_UNKNOWNS = 6
 #: Boxes examined for one support profile before it is given up (result then incomplete).
 MAX_BOXES_PER_SUPPORT = 20_000
 #: For a structurally singular system (no root can be certified): boxes, and the width below
@@ -104,6 +110,19 @@ def support_profile_count(game: Game) -> int:
 
 def _unknowns(game: Game) -> int:
     return sum(n - 1 for n in game.shape)
+
+
+def auto_fits(game: Game) -> bool:
+    """Whether ``auto`` should use this method on a game of three or more players.
+
+    Yes within the ``AUTO_`` limits, unless iterated pure dominance alone solves the game
+    (``iesds`` then explains the unique equilibrium better).
+    """
+    return (
+        support_profile_count(game) <= AUTO_MAX_SUPPORT_PROFILES
+        and _unknowns(game) <= AUTO_MAX_UNKNOWNS
+        and not pure_dominance_solvable(game)
+    )
 
 
 @dataclass(frozen=True)
@@ -380,6 +399,28 @@ def _dominated(game: Game, supports: tuple[tuple[int, ...], ...]) -> bool:
             if np.any(np.all(own > own[a], axis=1)):
                 return True
     return False
+
+
+def pure_dominance_solvable(game: Game) -> bool:
+    """Whether iterated strict dominance by pure actions leaves a single profile.
+
+    That profile is then the unique equilibrium (Osborne and Rubinstein 1994, section 4.2).
+
+    Cost: at most ``sum n_i`` rounds of ``n_i^2`` comparisons over the surviving profiles.
+    """
+    alive = [tuple(range(n)) for n in game.shape]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(game.n_players):
+            index = tuple(np.array(alive[j]) for j in range(game.n_players))
+            own = np.moveaxis(game.payoffs[i][np.ix_(*index)], i, 0)
+            own = own.reshape(len(alive[i]), -1)
+            keep = [a for k, a in enumerate(alive[i]) if not np.any(np.all(own > own[k], axis=1))]
+            if len(keep) < len(alive[i]):
+                alive[i] = tuple(keep)
+                changed = True
+    return all(len(a) == 1 for a in alive)
 
 
 def _support_profiles(game: Game) -> Iterator[tuple[tuple[int, ...], ...]]:
