@@ -131,6 +131,14 @@ def choose_method(game: Game) -> tuple[str, str]:
                 f"two-player {shape} game: vertex enumeration finds every extreme equilibrium "
                 f"({count:,} {unit})"
             )
+    if game.n_players != 2 and _fits("polynomial_enumeration", game):
+        from .polyenum import auto_fits
+
+        if auto_fits(game):
+            return "polynomial_enumeration", (
+                f"{game.n_players}-player {shape} game: support enumeration with certified "
+                "root isolation finds every equilibrium"
+            )
     if _fits("iesds", game):
         if game.n_players != 2:
             return "iesds", (
