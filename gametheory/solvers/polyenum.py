@@ -47,7 +47,6 @@ in about 0.01-0.05 s, random 3x3x3 in about 1-3 s (``benchmarks/nplayer.py``).
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -56,15 +55,14 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from ..model.game import Game, Profile, payoff_scales
+from ._nplayer_auto import support_profile_count, unknowns
 from .registry import register
 from .result import Candidates
 
 __all__ = [
     "MAX_SUPPORT_PROFILES",
     "MAX_UNKNOWNS",
-    "auto_fits",
     "polynomial_enumeration",
-    "pure_dominance_solvable",
     "support_profile_count",
 ]
 
@@ -74,10 +72,6 @@ FloatArray = NDArray[np.float64]
 MAX_SUPPORT_PROFILES = 2_000
 #: Most unknowns ``sum (n_i - 1)`` in one indifference system (3x3x3: 6; 4x4x3: 8).
 MAX_UNKNOWNS = 8
-#: ``auto`` uses this method on games of more than two players up to this many support
-#: profiles and :data:`AUTO_MAX_UNKNOWNS` unknowns (3x3x3: 343 and 6; random 3x3x3 2-15 s).
-AUTO_MAX_SUPPORT_PROFILES = 343
-AUTO_MAX_UNKNOWNS = 6
 #: Boxes examined for one support profile before it is given up (result then incomplete).
 MAX_BOXES_PER_SUPPORT = 20_000
 #: For a structurally singular system (no root can be certified): boxes, and the width below
@@ -101,28 +95,6 @@ UNIT = 2.0**-53
 NEGATIVE = -1e-10
 #: Undecided boxes per support profile from which sample equilibria are sought.
 SAMPLES = 3
-
-
-def support_profile_count(game: Game) -> int:
-    """Support profiles examined: ``prod (2^n_i - 1)``."""
-    return math.prod(2**n - 1 for n in game.shape)
-
-
-def _unknowns(game: Game) -> int:
-    return sum(n - 1 for n in game.shape)
-
-
-def auto_fits(game: Game) -> bool:
-    """Whether ``auto`` should use this method on a game of three or more players.
-
-    Yes within the ``AUTO_`` limits, unless iterated pure dominance alone solves the game
-    (``iesds`` then explains the unique equilibrium better).
-    """
-    return (
-        support_profile_count(game) <= AUTO_MAX_SUPPORT_PROFILES
-        and _unknowns(game) <= AUTO_MAX_UNKNOWNS
-        and not pure_dominance_solvable(game)
-    )
 
 
 @dataclass(frozen=True)
@@ -401,28 +373,6 @@ def _dominated(game: Game, supports: tuple[tuple[int, ...], ...]) -> bool:
     return False
 
 
-def pure_dominance_solvable(game: Game) -> bool:
-    """Whether iterated strict dominance by pure actions leaves a single profile.
-
-    That profile is then the unique equilibrium (Osborne and Rubinstein 1994, section 4.2).
-
-    Cost: at most ``sum n_i`` rounds of ``n_i^2`` comparisons over the surviving profiles.
-    """
-    alive = [tuple(range(n)) for n in game.shape]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(game.n_players):
-            index = tuple(np.array(alive[j]) for j in range(game.n_players))
-            own = np.moveaxis(game.payoffs[i][np.ix_(*index)], i, 0)
-            own = own.reshape(len(alive[i]), -1)
-            keep = [a for k, a in enumerate(alive[i]) if not np.any(np.all(own > own[k], axis=1))]
-            if len(keep) < len(alive[i]):
-                alive[i] = tuple(keep)
-                changed = True
-    return all(len(a) == 1 for a in alive)
-
-
 def _support_profiles(game: Game) -> Iterator[tuple[tuple[int, ...], ...]]:
     per_player = [
         [c for k in range(1, n + 1) for c in itertools.combinations(range(n), k)]
@@ -570,10 +520,10 @@ def polynomial_enumeration(game: Game, *, tol: float) -> Candidates:
             f"polynomial_enumeration examines {profiles:,} support profiles for this "
             f"{'x'.join(map(str, game.shape))} game (limit {MAX_SUPPORT_PROFILES:,})"
         )
-    unknowns = _unknowns(game)
-    if unknowns > MAX_UNKNOWNS:
+    count = unknowns(game)
+    if count > MAX_UNKNOWNS:
         raise SolverError(
-            f"polynomial_enumeration would solve systems of {unknowns} unknowns for this "
+            f"polynomial_enumeration would solve systems of {count} unknowns for this "
             f"{'x'.join(map(str, game.shape))} game (limit {MAX_UNKNOWNS})"
         )
     scales = payoff_scales(game.payoffs)
