@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import SolverError
 from ..model.game import DEFAULT_TOL, Game, Profile
+from ._nplayer_auto import auto_fits
 from .exact import exact_equilibrium, integer_payoffs
 from .result import Candidates, SolveResult
 
@@ -131,14 +132,11 @@ def choose_method(game: Game) -> tuple[str, str]:
                 f"two-player {shape} game: vertex enumeration finds every extreme equilibrium "
                 f"({count:,} {unit})"
             )
-    if game.n_players != 2 and _fits("polynomial_enumeration", game):
-        from .polyenum import auto_fits
-
-        if auto_fits(game):
-            return "polynomial_enumeration", (
-                f"{game.n_players}-player {shape} game: support enumeration with certified "
-                "root isolation finds every equilibrium"
-            )
+    if game.n_players != 2 and _fits("polynomial_enumeration", game) and auto_fits(game):
+        return "polynomial_enumeration", (
+            f"{game.n_players}-player {shape} game: support enumeration with certified "
+            "root isolation finds every equilibrium"
+        )
     if _fits("iesds", game):
         if game.n_players != 2:
             return "iesds", (
