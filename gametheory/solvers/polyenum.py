@@ -249,6 +249,8 @@ def _equations(
 def _excluded(system: _System, box: _Box) -> bool:
     """Whether interval values prove the box holds no equilibrium of these supports."""
     mid, rad = box.mid, box.rad
+    if np.any(box.hi < 0):  # some probability negative throughout
+        return True
     for off, s in zip(system.offsets, system.sizes(), strict=True):
         # The first action's probability 1 - sum y must be able to be >= 0.
         if s > 1 and float(box.lo[off : off + s - 1].sum()) > 1.0 + 1e-12:
