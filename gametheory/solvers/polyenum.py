@@ -73,13 +73,13 @@ MAX_SUPPORT_PROFILES = 2_000
 #: Most unknowns ``sum (n_i - 1)`` in one indifference system (3x3x3: 6; 4x4x3: 8).
 MAX_UNKNOWNS = 8
 #: Boxes examined for one support profile before it is given up (result then incomplete).
-MAX_BOXES_PER_SUPPORT = 20_000
+MAX_BOXES_PER_SUPPORT = 60_000
 #: For a structurally singular system (no root can be certified): boxes, and the width below
 #: which a box that cannot be excluded is reported.
 MAX_SINGULAR_BOXES = 2_000
 SINGULAR_WIDTH = 1.0 / 256.0
 #: Boxes examined in one solve before the search stops (result then incomplete).
-MAX_BOXES = 100_000
+MAX_BOXES = 150_000
 #: Width below which an undecided box is reported instead of bisected.
 MIN_WIDTH = 1e-7
 #: Margin of the search box beyond [0, 1], so that roots on a face of the simplex are interior.
@@ -89,6 +89,8 @@ INFLATION = 1e-3
 #: Where a box is cut, as a fraction of its width (off the middle, so that roots with simple
 #: dyadic coordinates such as 1/2 or 1/4 fall inside boxes rather than on their faces).
 CUT = 0.4921875 + 1e-7
+#: Boxes examined together in one set of array operations.
+BATCH = 1024
 #: Unit roundoff of float64.
 UNIT = 2.0**-53
 #: Support probabilities at least this negative disqualify a certified root.
@@ -161,57 +163,54 @@ def _build(game: Game, supports: tuple[tuple[int, ...], ...], scales: FloatArray
 def _contract(
     mid: FloatArray, rad: FloatArray, zmid: FloatArray, zrad: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Midpoint-radius product of an interval tensor's axis 1 with an interval vector.
+    """Midpoint-radius product of interval tensors' axis 2 with interval vectors, per box.
 
+    ``mid``/``rad`` have shape ``(boxes, rows, s, ...)``, ``zmid``/``zrad`` ``(boxes, s)``.
     The radius covers the exact products' spread plus the rounding of the dot products
-    (``gamma_{k+2}`` times their absolute values, Higham 2002, eq. 3.5).
+    (``gamma_{s+2}`` times their absolute values, Higham 2002, eq. 3.5).
     """
     shape = mid.shape
-    m3 = mid.reshape(shape[0], shape[1], -1)
-    r3 = rad.reshape(shape[0], shape[1], -1)
+    m3 = mid.reshape(shape[0], shape[1], shape[2], -1)
+    r3 = rad.reshape(m3.shape)
     am = np.abs(m3)
     az = np.abs(zmid) + zrad
-    new_mid = (zmid @ m3).reshape(shape[0], *shape[2:])
-    absolute = ((az @ am) + (az @ r3)).reshape(new_mid.shape)
-    spread = ((zrad @ am) + (az @ r3)).reshape(new_mid.shape)
-    k = zmid.size + 2
+    new_mid = np.einsum("brsk,bs->brk", m3, zmid).reshape(shape[:2] + shape[3:])
+    absolute = (np.einsum("brsk,bs->brk", am + r3, az)).reshape(new_mid.shape)
+    spread = (np.einsum("brsk,bs->brk", am, zrad) + np.einsum("brsk,bs->brk", r3, az)).reshape(
+        new_mid.shape
+    )
+    k = shape[2] + 2
     gamma = k * UNIT / (1 - k * UNIT)
     return new_mid, spread * (1 + 4 * UNIT) + 2 * gamma * absolute + 1e-300
 
 
-@dataclass
-class _Box:
-    lo: FloatArray
-    hi: FloatArray
-
-    @property
-    def mid(self) -> FloatArray:
-        return (self.lo + self.hi) / 2
-
-    @property
-    def rad(self) -> FloatArray:
-        return (self.hi - self.lo) / 2
-
-
 def _zs(system: _System, mid: FloatArray, rad: FloatArray) -> list[tuple[FloatArray, FloatArray]]:
+    """Each player's ``z = (1, y)`` per box, as interval midpoints and radii ``(boxes, s)``."""
     out = []
+    ones = np.ones((mid.shape[0], 1))
     for off, s in zip(system.offsets, system.sizes(), strict=True):
         out.append(
             (
-                np.concatenate(([1.0], mid[off : off + s - 1])),
-                np.concatenate(([0.0], rad[off : off + s - 1])),
+                np.concatenate((ones, mid[:, off : off + s - 1]), axis=1),
+                np.concatenate((0 * ones, rad[:, off : off + s - 1]), axis=1),
             )
         )
     return out
 
 
+def _batch(tensor: FloatArray, boxes: int) -> tuple[FloatArray, FloatArray]:
+    mid = np.broadcast_to(tensor, (boxes, *tensor.shape))
+    return mid, np.zeros(mid.shape)
+
+
 def _values(
     system: _System, zs: list[tuple[FloatArray, FloatArray]]
 ) -> list[tuple[FloatArray, FloatArray]]:
-    """Interval value of every row of every player."""
+    """Interval value of every row of every player, per box: ``(boxes, rows)``."""
     out = []
+    boxes = zs[0][0].shape[0]
     for i, tensor in enumerate(system.tensors):
-        mid, rad = tensor, np.zeros_like(tensor)
+        mid, rad = _batch(tensor, boxes)
         for j, (zm, zr) in enumerate(zs):
             if j != i:
                 mid, rad = _contract(mid, rad, zm, zr)
@@ -222,18 +221,19 @@ def _values(
 def _jacobian(
     system: _System, zs: list[tuple[FloatArray, FloatArray]]
 ) -> tuple[FloatArray, FloatArray]:
-    """Interval Jacobian of the equations (rows) in the unknowns (columns)."""
+    """Interval Jacobian of the equations (rows) in the unknowns (columns), per box."""
     d = system.dim
-    jm, jr = np.zeros((d, d)), np.zeros((d, d))
+    boxes = zs[0][0].shape[0]
+    jm, jr = np.zeros((boxes, d, d)), np.zeros((boxes, d, d))
     sizes = system.sizes()
     for i, j, tensor in system.derivatives:
-        mid, rad = tensor, np.zeros_like(tensor)
+        mid, rad = _batch(tensor, boxes)
         for k, z in enumerate(zs):
             if k != i and k != j:
                 mid, rad = _contract(mid, rad, *z)
         r0, c0 = system.offsets[i], system.offsets[j]
-        jm[r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = mid
-        jr[r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = rad
+        jm[:, r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = mid
+        jr[:, r0 : r0 + sizes[i] - 1, c0 : c0 + sizes[j] - 1] = rad
     return jm, jr
 
 
@@ -241,65 +241,79 @@ def _equations(
     system: _System, values: list[tuple[FloatArray, FloatArray]]
 ) -> tuple[FloatArray, FloatArray]:
     sizes = system.sizes()
-    mids = [v[0][: sizes[i] - 1] for i, v in enumerate(values)]
-    rads = [v[1][: sizes[i] - 1] for i, v in enumerate(values)]
-    return np.concatenate(mids), np.concatenate(rads)
+    mids = [v[0][:, : sizes[i] - 1] for i, v in enumerate(values)]
+    rads = [v[1][:, : sizes[i] - 1] for i, v in enumerate(values)]
+    return np.concatenate(mids, axis=1), np.concatenate(rads, axis=1)
 
 
-def _excluded(system: _System, box: _Box) -> bool:
-    """Whether interval values prove the box holds no equilibrium of these supports."""
-    mid, rad = box.mid, box.rad
-    if np.any(box.hi < 0):  # some probability negative throughout
-        return True
+def _excluded(system: _System, lo: FloatArray, hi: FloatArray) -> NDArray[np.bool_]:
+    """Per box: whether interval values prove it holds no equilibrium of these supports."""
+    out: NDArray[np.bool_] = np.any(hi < 0, axis=1)  # some probability negative throughout
     for off, s in zip(system.offsets, system.sizes(), strict=True):
         # The first action's probability 1 - sum y must be able to be >= 0.
-        if s > 1 and float(box.lo[off : off + s - 1].sum()) > 1.0 + 1e-12:
-            return True
+        if s > 1:
+            out |= lo[:, off : off + s - 1].sum(axis=1) > 1.0 + 1e-12
     sizes = system.sizes()
-    for i, (vm, vr) in enumerate(_values(system, _zs(system, mid, rad))):
+    values = _values(system, _zs(system, (lo + hi) / 2, (hi - lo) / 2))
+    for i, (vm, vr) in enumerate(values):
         eq = sizes[i] - 1
-        if np.any(np.abs(vm[:eq]) > vr[:eq]) or np.any(vm[eq:] - vr[eq:] > 0):
-            return True
-    return False
+        out |= np.any(np.abs(vm[:, :eq]) > vr[:, :eq], axis=1)
+        out |= np.any(vm[:, eq:] - vr[:, eq:] > 0, axis=1)
+    return out
 
 
-def _krawczyk(system: _System, box: _Box) -> tuple[str, _Box | None, FloatArray, FloatArray]:
-    """One Krawczyk step: ("none", None), ("unique", K(X)) or ("shrunk", X ∩ K(X)).
+NONE, UNIQUE, SHRUNK = 0, 1, 2
 
-    The operator is applied to the box inflated by :data:`INFLATION` of its width on each side
-    (epsilon-inflation, Rump 1999), so that a root on the face shared by two boxes is
+
+def _krawczyk(
+    system: _System, lo: FloatArray, hi: FloatArray
+) -> tuple[NDArray[np.int_], FloatArray, FloatArray, FloatArray, FloatArray]:
+    """One Krawczyk step per box: NONE, UNIQUE (in K(X)) or SHRUNK (to X ∩ K(X)).
+
+    The operator is applied to each box inflated by :data:`INFLATION` of its width on each
+    side (epsilon-inflation, Rump 1999), so that a root on the face shared by two boxes is
     certified from either; every conclusion is about the inflated box, which contains the box.
-    Also returns the interval Jacobian on the box (midpoints, radii).
+    Where the Jacobian at the centre is singular, ``Y = 0`` and the box comes back unchanged.
+    Returns the codes, the new boxes' bounds and the interval Jacobian (midpoints, radii).
     """
-    original = box
-    pad = INFLATION * (box.hi - box.lo) + 1e-15
-    box = _Box(box.lo - pad, box.hi + pad)
-    m = box.mid
-    zero = np.zeros_like(m)
-    fm, fr = _equations(system, _values(system, _zs(system, m, zero)))
-    jm, jr = _jacobian(system, _zs(system, m, box.rad))
-    try:
-        y = np.linalg.inv(jm)
-    except np.linalg.LinAlgError:
-        return "shrunk", original, jm, jr
-    if not np.all(np.isfinite(y)):
-        return "shrunk", original, jm, jr
+    pad = INFLATION * (hi - lo) + 1e-15
+    blo, bhi = lo - pad, hi + pad
+    m, r = (blo + bhi) / 2, (bhi - blo) / 2
+    boxes, d = m.shape
+    fm, fr = _equations(system, _values(system, _zs(system, m, np.zeros_like(m))))
+    jm, jr = _jacobian(system, _zs(system, m, r))
+    centre_j, _ = _jacobian(system, _zs(system, m, np.zeros_like(m)))
+    with np.errstate(all="ignore"):
+        condition = np.linalg.cond(centre_j)
+    singular = ~np.isfinite(condition) | (condition > 1e12)
+    safe = np.where(singular[:, None, None], np.eye(d), centre_j)
+    y = np.linalg.inv(safe)
+    y[singular] = 0.0
     ay = np.abs(y)
-    d = m.size
     gamma = (d + 2) * UNIT / (1 - (d + 2) * UNIT)
     residual = np.eye(d) - y @ jm
-    centre = m - y @ fm
-    width = (np.abs(residual) + ay @ jr + 2 * gamma * (ay @ np.abs(jm) + 1)) @ box.rad
-    radius = ay @ fr + width + 2 * gamma * (np.abs(m) + ay @ np.abs(fm)) + 1e-300
+    centre = m - np.einsum("bij,bj->bi", y, fm)
+    spread = np.abs(residual) + ay @ jr + 2 * gamma * (ay @ np.abs(jm) + 1)
+    width = np.einsum("bij,bj->bi", spread, r)
+    radius = (
+        np.einsum("bij,bj->bi", ay, fr)
+        + width
+        + 2 * gamma * (np.abs(m) + np.einsum("bij,bj->bi", ay, np.abs(fm)))
+        + 1e-300
+    )
     k_lo, k_hi = centre - radius, centre + radius
-    if np.any(k_hi < box.lo) or np.any(k_lo > box.hi):
-        return "none", None, jm, jr
-    if np.all(k_lo > box.lo) and np.all(k_hi < box.hi):
-        return "unique", _Box(k_lo, k_hi), jm, jr
-    inner = _Box(np.maximum(box.lo + pad, k_lo), np.minimum(box.hi - pad, k_hi))
-    if np.any(inner.lo > inner.hi):
-        return "none", None, jm, jr
-    return "shrunk", inner, jm, jr
+    codes = np.full(boxes, SHRUNK)
+    inside = np.all(k_lo > blo, axis=1) & np.all(k_hi < bhi, axis=1) & ~singular
+    codes[inside] = UNIQUE
+    new_lo = np.where(inside[:, None], k_lo, np.maximum(lo, k_lo))
+    new_hi = np.where(inside[:, None], k_hi, np.minimum(hi, k_hi))
+    apart = np.any(k_hi < blo, axis=1) | np.any(k_lo > bhi, axis=1)
+    apart |= ~inside & np.any(new_lo > new_hi, axis=1)
+    codes[apart] = NONE
+    keep = singular[:, None]
+    new_lo = np.where(keep, lo, new_lo)
+    new_hi = np.where(keep, hi, new_hi)
+    return codes, new_lo, new_hi, jm, jr
 
 
 def _structurally_regular(system: _System) -> bool:
@@ -330,20 +344,27 @@ def _structurally_regular(system: _System) -> bool:
     return all(augment(row, set()) for row in range(d))
 
 
+def _residual(system: _System, y: FloatArray) -> FloatArray:
+    point = y[None, :]
+    value: FloatArray = _equations(
+        system, _values(system, _zs(system, point, np.zeros_like(point)))
+    )[0][0]
+    return value
+
+
 def _newton(system: _System, y: FloatArray, steps: int = 30) -> FloatArray | None:
     """Gauss-Newton from ``y`` (least squares where the Jacobian is singular)."""
-    zero = np.zeros_like(y)
     for _ in range(steps):
-        f, _ = _equations(system, _values(system, _zs(system, y, zero)))
+        f = _residual(system, y)
         if float(np.abs(f).max(initial=0.0)) < 1e-15:
             return y
-        jm, _ = _jacobian(system, _zs(system, y, zero))
+        point = y[None, :]
+        jm = _jacobian(system, _zs(system, point, np.zeros_like(point)))[0][0]
         step = np.linalg.lstsq(jm, f, rcond=None)[0]
         y = y - step
         if not np.all(np.isfinite(y)) or float(np.abs(step).max()) < 1e-16:
             break
-    f, _ = _equations(system, _values(system, _zs(system, y, zero)))
-    return y if float(np.abs(f).max(initial=0.0)) < 1e-11 else None
+    return y if float(np.abs(_residual(system, y)).max(initial=0.0)) < 1e-11 else None
 
 
 def _profile(game: Game, system: _System, y: FloatArray) -> tuple[FloatArray, ...] | None:
@@ -397,18 +418,22 @@ class _Search:
     stopped: bool = False
 
 
-def _bisect(box: _Box, jm: FloatArray, jr: FloatArray) -> tuple[_Box, _Box]:
-    """Halve the box along the unknown of largest width x |derivative| (else the widest)."""
-    smear = (np.abs(jm) + jr).max(axis=0, initial=0.0) * (box.hi - box.lo)
-    k = (
-        int(np.argmax(smear))
-        if float(smear.max(initial=0.0)) > 0
-        else int(np.argmax(box.hi - box.lo))
-    )
-    cut = float(box.lo[k] + CUT * (box.hi[k] - box.lo[k]))
-    left_hi, right_lo = box.hi.copy(), box.lo.copy()
-    left_hi[k], right_lo[k] = cut, cut
-    return _Box(box.lo.copy(), left_hi), _Box(right_lo, box.hi.copy())
+def _bisect(
+    lo: FloatArray, hi: FloatArray, jm: FloatArray, jr: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Cut each box in two along the unknown of largest width x |derivative| (else the widest).
+
+    Returns the bounds of the halves, stacked: ``(2 * boxes, d)``.
+    """
+    widths = hi - lo
+    smear = (np.abs(jm) + jr).max(axis=1) * widths
+    k = np.where(smear.max(axis=1) > 0, np.argmax(smear, axis=1), np.argmax(widths, axis=1))
+    rows = np.arange(lo.shape[0])
+    cut = lo[rows, k] + CUT * widths[rows, k]
+    left_hi, right_lo = hi.copy(), lo.copy()
+    left_hi[rows, k] = cut
+    right_lo[rows, k] = cut
+    return np.concatenate((lo, right_lo)), np.concatenate((left_hi, hi))
 
 
 def _label(game: Game, supports: tuple[tuple[int, ...], ...]) -> str:
@@ -428,60 +453,85 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
     regular = _structurally_regular(system)
     budget = MAX_BOXES_PER_SUPPORT if regular else MAX_SINGULAR_BOXES
     min_width = MIN_WIDTH if regular else SINGULAR_WIDTH
-    stack = [_Box(np.full(d, -MARGIN), np.full(d, 1.0 + MARGIN))]
+    stack_lo = [np.full((1, d), -MARGIN)]
+    stack_hi = [np.full((1, d), 1.0 + MARGIN)]
     boxes = 0
-    undecided: list[_Box] = []
-    narrow: list[_Box] = []  # samples from where the budget ran out
-    while stack:
+    undecided: list[FloatArray] = []  # centres
+    narrow: list[FloatArray] = []  # centres of boxes left when the budget ran out
+    roots: list[FloatArray] = []
+    while stack_lo:
         if boxes >= budget or search.boxes >= MAX_BOXES:
             search.stopped = True
-            narrow.extend(stack[:SAMPLES])
-            where = ", ".join(np.array2string(b.mid, precision=3) for b in stack[:SAMPLES])
+            left = np.concatenate(stack_lo)
+            left_hi = np.concatenate(stack_hi)
+            narrow.extend(((left + left_hi) / 2)[-SAMPLES:])
+            where = ", ".join(np.array2string(c, precision=3) for c in narrow)
             search.undecided.append(
                 f"{_label(game, system.supports)}: search stopped after {boxes:,} boxes "
-                f"with {len(stack)} undecided (centres of unknowns {where})"
+                f"with {len(left)} undecided (centres of unknowns {where})"
             )
             break
-        box = stack.pop()
-        boxes += 1
-        search.boxes += 1
-        if _excluded(system, box):
+        # The most recent boxes first (depth first), a batch at a time.
+        lo, hi = np.concatenate(stack_lo), np.concatenate(stack_hi)
+        take = min(BATCH, lo.shape[0])
+        stack_lo = [lo[:-take]] if lo.shape[0] > take else []
+        stack_hi = [hi[:-take]] if hi.shape[0] > take else []
+        lo, hi = lo[-take:], hi[-take:]
+        boxes += take
+        search.boxes += take
+        alive = ~_excluded(system, lo, hi)
+        lo, hi = lo[alive], hi[alive]
+        if lo.shape[0] == 0:
             continue
+        widths = (hi - lo).max(axis=1)
         if not regular:
-            if float((box.hi - box.lo).max()) < min_width:
-                undecided.append(box)
-            else:
-                jm, jr = _jacobian(system, _zs(system, box.mid, box.rad))
-                stack.extend(_bisect(box, jm, jr))
+            small = widths < min_width
+            undecided.extend(((lo + hi) / 2)[small])
+            lo, hi = lo[~small], hi[~small]
+            if lo.shape[0]:
+                jm, jr = _jacobian(system, _zs(system, (lo + hi) / 2, (hi - lo) / 2))
+                halves = _bisect(lo, hi, jm, jr)
+                stack_lo.append(halves[0])
+                stack_hi.append(halves[1])
             continue
-        outcome, new, jm, jr = _krawczyk(system, box)
-        if outcome == "none" or new is None:
-            continue
-        if outcome == "unique":
+        codes, new_lo, new_hi, jm, jr = _krawczyk(system, lo, hi)
+        for b in np.nonzero(codes == UNIQUE)[0].tolist():
             search.certified += 1
-            root = _newton(system, box.mid)
-            if root is None or np.any(root < new.lo - 1e-9) or np.any(root > new.hi + 1e-9):
-                root = new.mid
-            profile = _profile(game, system, root)
-            if profile is not None and Profile(game, profile).is_equilibrium(tol):
-                search.profiles.append(profile)
-            continue
-        if float((new.hi - new.lo).max()) < min_width:
-            undecided.append(new)
-        elif float((new.hi - new.lo).max()) < 0.7 * float((box.hi - box.lo).max()):
-            stack.append(new)
-        else:
-            stack.extend(_bisect(new, jm, jr))
+            root = _newton(system, (lo[b] + hi[b]) / 2)
+            if root is None or np.any(root < new_lo[b] - 1e-9) or np.any(root > new_hi[b] + 1e-9):
+                root = (new_lo[b] + new_hi[b]) / 2
+            roots.append(root)
+        shrunk = codes == SHRUNK
+        new_lo, new_hi, widths, jm, jr = (
+            new_lo[shrunk],
+            new_hi[shrunk],
+            widths[shrunk],
+            jm[shrunk],
+            jr[shrunk],
+        )
+        new_widths = (new_hi - new_lo).max(axis=1)
+        small = new_widths < min_width
+        undecided.extend(((new_lo + new_hi) / 2)[small])
+        again = ~small & (new_widths < 0.7 * widths)
+        cut = ~small & ~again
+        if np.any(again):
+            stack_lo.append(new_lo[again])
+            stack_hi.append(new_hi[again])
+        if np.any(cut):
+            halves = _bisect(new_lo[cut], new_hi[cut], jm[cut], jr[cut])
+            stack_lo.append(halves[0])
+            stack_hi.append(halves[1])
     if undecided:
-        where = ", ".join(np.array2string(b.mid, precision=4) for b in undecided[:SAMPLES])
+        where = ", ".join(np.array2string(c, precision=4) for c in undecided[:SAMPLES])
         kind = "" if regular else " (the system is singular everywhere)"
         search.undecided.append(
             f"{_label(game, system.supports)}{kind}: {len(undecided)} box(es) narrower than "
             f"{min_width:g} could be neither excluded nor certified (centres of unknowns "
             f"{where})"
         )
-    for b in undecided[:SAMPLES] + narrow:
-        root = _newton(system, b.mid)
+    starts = [(root, False) for root in roots] + [(c, True) for c in undecided[:SAMPLES] + narrow]
+    for point, polish in starts:
+        root = _newton(system, point) if polish else point
         if root is not None:
             profile = _profile(game, system, root)
             if profile is not None and Profile(game, profile).is_equilibrium(tol):
