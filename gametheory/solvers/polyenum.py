@@ -367,6 +367,21 @@ def _newton(system: _System, y: FloatArray, steps: int = 30) -> FloatArray | Non
     return y if float(np.abs(_residual(system, y)).max(initial=0.0)) < 1e-11 else None
 
 
+def _refine(system: _System, lo: FloatArray, hi: FloatArray) -> FloatArray | None:
+    """The root proved to lie in ``[lo, hi]``, by Newton's method from its centre.
+
+    None if Newton's method leaves the box (slightly widened for rounding) or stalls; a box
+    already narrower than 1e-12 gives its centre.
+    """
+    if float((hi - lo).max()) < 1e-12:
+        return (lo + hi) / 2
+    root = _newton(system, (lo + hi) / 2)
+    margin = 1e-9 + 1e-6 * (hi - lo)
+    if root is None or np.any(root < lo - margin) or np.any(root > hi + margin):
+        return None
+    return root
+
+
 def _profile(game: Game, system: _System, y: FloatArray) -> tuple[FloatArray, ...] | None:
     """The full strategy profile at ``y``, or None if a support probability is negative."""
     strategies = []
@@ -496,11 +511,13 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
             continue
         codes, new_lo, new_hi, jm, jr = _krawczyk(system, lo, hi)
         for b in np.nonzero(codes == UNIQUE)[0].tolist():
-            search.certified += 1
-            root = _newton(system, (lo[b] + hi[b]) / 2)
-            if root is None or np.any(root < new_lo[b] - 1e-9) or np.any(root > new_hi[b] + 1e-9):
-                root = (new_lo[b] + new_hi[b]) / 2
-            roots.append(root)
+            root = _refine(system, new_lo[b], new_hi[b])
+            if root is None:  # Newton left K(X): cut the box and try again
+                codes[b] = SHRUNK
+                new_lo[b], new_hi[b] = lo[b], hi[b]
+            else:
+                search.certified += 1
+                roots.append(root)
         shrunk = codes == SHRUNK
         new_lo, new_hi, widths, jm, jr = (
             new_lo[shrunk],
