@@ -281,6 +281,31 @@ def test_generic_games_complete_and_contain_enumpoly(seed, shape):
     assert theirs <= {flat(eq.strategies) for eq in result}
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_four_players_complete_and_contain_enumpoly(seed):
+    gbt = pytest.importorskip("pygambit")
+    game = random_game(2000 + seed, (2, 2, 2, 2))
+    result = gt.solve(game, METHOD)
+    assert result.complete
+    assert len(result) % 2 == 1  # oddness theorem (Wilson 1971), generic game
+    check_all(game, result)
+    direct = gbt.nash.enumpoly_solve(gbt.StrategicGame.from_arrays(*game.payoffs))
+    theirs = {
+        flat([np.array([float(p) for _, p in player]) for player in eq]) for eq in direct.equilibria
+    }
+    assert theirs <= {flat(eq.strategies) for eq in result}
+
+
+@pytest.mark.skipif(not THOROUGH, reason="3x3x3 games with ties take 5-15 s each")
+@pytest.mark.parametrize("seed", range(5))
+def test_3x3x3_with_ties_pass_regret_and_are_honest(seed):
+    game = random_game(1900 + seed, (3, 3, 3), integers=True)
+    result = gt.solve(game, METHOD)
+    check_all(game, result)
+    if not result.complete:
+        assert any("continuum" in w or "budget" in w for w in result.warnings)
+
+
 def test_one_generic_3x3x3_complete():
     game = random_game(0, (3, 3, 3))
     result = gt.solve(game, METHOD)
