@@ -53,11 +53,12 @@ PIVOT_TOL = 1e-9
 ZERO_TOL = 1e-9
 #: A square system whose determinant is below this fraction of Hadamard's bound is singular.
 SINGULAR_DET = 1e-11
-#: Dictionary entries (floats) kept in the search's pool, at most 1.6 GB (only the largest
-#: searches, about 20x20, reach it); further bases wait as indices only and have their
-#: dictionaries rebuilt (one batched solve) when expanded. A random 20x20 (205 equilibria):
-#: 69.6 s with a 480 MB pool, 47.8 s with this one (3.1 GB peak), 42.6 s with 3.2 GB (5.8 GB).
-POOL_ENTRIES = 200_000_000
+#: Dictionary entries (floats) of parent bases kept on the search's stack, at most 800 MB (only
+#: the largest searches, about 20x20, reach it); further parents wait as indices only and are
+#: rebuilt (one batched solve) when their children are expanded. The benchmark's 20x20 (2.75
+#: million bases, 139 equilibria): 53 s CPU and 1.2 GB peak (children pivoted from stored
+#: parents), was 72 s and 2.8 GB (a dictionary stored per child, 1.6 GB pool).
+POOL_ENTRIES = 100_000_000
 #: Vertices paired together (their partner systems solved in one batch per support size).
 PAIR_BLOCK = 32_768
 #: Bases expanded together (arrays of ``BLOCK x d x k`` floats).
@@ -70,8 +71,13 @@ _PROBE = np.random.default_rng(20100).uniform(-1.0, 1.0, MAX_VARIABLES)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 Bases = tuple[NDArray[np.float64], NDArray[np.int64]]
-Pooled = tuple[
-    NDArray[np.float64] | None, NDArray[np.float64] | None, NDArray[np.integer], NDArray[np.integer]
+Moves = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+Pending = tuple[
+    NDArray[np.float64] | None,
+    NDArray[np.float64] | None,
+    NDArray[np.integer],
+    NDArray[np.integer],
+    Moves | None,
 ]
 
 
@@ -163,27 +169,35 @@ def polytope_bases(M: NDArray[np.float64], *, careful: bool, max_bases: int) -> 
     seen = KeySet()
     seen.add(np.array([bit[d:].sum()], dtype=np.int64))
     # Dictionary layout D[f, q, i]: coefficient of cobasic variable cob[f, q] in basic row i.
-    # Pool entries hold dictionaries while they fit in POOL_ENTRIES floats; beyond that only the
-    # bases (as int8 indices), and their dictionaries are rebuilt when taken from the pool.
+    # The stack holds *pending pivots*: a block of parent bases with their dictionaries (only
+    # the parents with new children, compacted) and, per child, (parent, entering position,
+    # leaving row). A child's dictionary is made when it is taken off the stack, so a parent's
+    # dictionary is stored once for all its children. Beyond POOL_ENTRIES floats, the parents
+    # are pushed as bare bases (int8) and rebuilt (one batched solve) when their children are.
     tableau = np.concatenate([M, np.eye(k)], axis=1)
-    start = (np.ascontiguousarray(M.T, dtype=np.float64)[None], np.ones((1, k)))
-    pool: list[Pooled] = [(*start, (d + np.arange(k))[None], np.arange(d)[None])]
+    D0 = np.ascontiguousarray(M.T, dtype=np.float64)[None]
+    start: Pending = (D0, np.ones((1, k)), (d + np.arange(k))[None], np.arange(d)[None], None)
+    stack: list[Pending] = [start]
     stored = d * k
-    while pool:
-        D, beta, raw_basic, raw_cob = pool.pop()
-        if len(raw_basic) > BLOCK:
-            rest = (D[BLOCK:], beta[BLOCK:]) if D is not None and beta is not None else (None, None)
-            pool.append((*rest, raw_basic[BLOCK:], raw_cob[BLOCK:]))
-            D, beta = (
-                (D[:BLOCK], beta[:BLOCK]) if D is not None and beta is not None else (None, None)
-            )
-            raw_basic, raw_cob = raw_basic[:BLOCK], raw_cob[:BLOCK]
-        basic: NDArray[np.int64] = raw_basic.astype(np.int64)
-        cob: NDArray[np.int64] = raw_cob.astype(np.int64)
-        if D is None or beta is None:
-            D, beta = _dictionaries(tableau, basic, cob)
-        else:
+    while stack:
+        D, beta, raw_basic, raw_cob, moves = stack.pop()
+        if moves is not None and len(moves[0]) > BLOCK:
+            f, q, r = moves
+            stack.append((D, beta, raw_basic, raw_cob, (f[BLOCK:], q[BLOCK:], r[BLOCK:])))
+            moves = (f[:BLOCK], q[:BLOCK], r[:BLOCK])
+        elif D is not None:
             stored -= D.size
+        basic, cob = raw_basic.astype(np.int64), raw_cob.astype(np.int64)
+        if moves is not None:
+            f, q, r = moves
+            if D is None or beta is None:
+                # Parents kept as bare bases: rebuild those this chunk's children come from.
+                parents, f = np.unique(f, return_inverse=True)
+                basic, cob = basic[parents], cob[parents]
+                D, beta = _dictionaries(tableau, basic, cob)
+            D, beta, basic, cob = _pivot(D, beta, basic, cob, f, q, r)
+        elif D is None or beta is None:
+            D, beta = _dictionaries(tableau, basic, cob)
         if not careful and bool((beta <= ZERO_TOL).any()):
             raise DegenerateVertexError
         yield beta, basic
@@ -200,12 +214,17 @@ def polytope_bases(M: NDArray[np.float64], *, careful: bool, max_bases: int) -> 
         if len(seen) > max_bases:
             raise TooManyBasesError
         if new.any():
-            f, q = np.divmod(order[first][new], d)
-            if stored + len(f) * d * k <= POOL_ENTRIES:
-                pool.append(_pivot(D, beta, basic, cob, f, q, leave[f, q]))
-                stored += len(f) * d * k
+            f, q = np.divmod(np.sort(order[first][new]), d)  # by parent: chunks share parents
+            parents, f_local = np.unique(f, return_inverse=True)
+            r = leave[f, q]
+            if stored + len(parents) * d * k <= POOL_ENTRIES:
+                stack.append(
+                    (D[parents], beta[parents], basic[parents], cob[parents], (f_local, q, r))
+                )
+                stored += len(parents) * d * k
             else:
-                pool.append((None, None, *_exchange(basic, cob, f, q, leave[f, q])))
+                compact = (basic[parents].astype(np.int8), cob[parents].astype(np.int8))
+                stack.append((None, None, *compact, (f_local, q, r)))
 
 
 def _dictionaries(
@@ -220,21 +239,6 @@ def _dictionaries(
     rhs[:, :, d] = 1.0
     solution = np.asarray(np.linalg.solve(Bm, rhs), dtype=np.float64)
     return np.ascontiguousarray(np.swapaxes(solution[:, :, :d], 1, 2)), solution[:, :, d]
-
-
-def _exchange(
-    basic: NDArray[np.int64],
-    cob: NDArray[np.int64],
-    f: NDArray[np.int64],
-    q: NDArray[np.int64],
-    r: NDArray[np.int64],
-) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
-    """The bases after the pivots, without their dictionaries (compact, int8)."""
-    e = np.arange(len(f))
-    new_basic, new_cob = basic[f].astype(np.int8), cob[f].astype(np.int8)
-    new_basic[e, r] = cob[f, q]
-    new_cob[e, q] = basic[f, r]
-    return new_basic, new_cob
 
 
 def _leaving_rows(
