@@ -6,6 +6,11 @@ Two reductions leave the equilibrium set unchanged up to an explicit map:
   probability zero in every equilibrium, so the equilibria of the game without them, padded with
   zeros, are exactly the equilibria of the game (e.g. Osborne and Rubinstein, *A Course in Game
   Theory*, 1994, section 4.2).
+- **Strategies strictly dominated by a mixture** of the player's other strategies (one linear
+  programme per strategy, when no pure strategy dominates any more) are likewise played in no
+  equilibrium (Myerson, *Game Theory*, 1991, section 2.5; Osborne and Rubinstein 1994,
+  lemma 60.1): e.g. rows paying ``(3, 0)``, ``(0, 3)`` and ``(1, 1)`` against two columns, the
+  third is beaten by the half-half mixture of the first two and by neither alone.
 - **Duplicate strategies**: two rows with the same payoffs for both players (against every column
   still present), as the plans of a sequential normal form that differ only after the other
   player's moves are cut off. In an equilibrium of the game with one copy, the copy's weight can
@@ -16,7 +21,10 @@ Two reductions leave the equilibrium set unchanged up to an explicit map:
   connected set.
 
 Cost: each round compares every pair of remaining strategies, ``O(m^2 n + m n^2)``, and there are
-at most ``m + n`` rounds.
+at most ``m + n`` rounds; rounds without pure dominance solve one linear programme (HiGHS, through
+scipy) per remaining strategy, only in games of at most :data:`MAX_MIXED_CELLS` cells. A mixture
+found by the LP is kept only if it beats the strategy in every column by more than rounding
+error, checked directly in floating point (an LP tolerance cannot remove a strategy).
 """
 
 from __future__ import annotations
@@ -31,6 +39,12 @@ __all__ = ["Reduced", "expand", "reduce_bimatrix"]
 
 #: Pairwise dominance checks are skipped when they would compare more entries than this.
 MAX_COMPARISONS = 50_000_000
+#: Mixed-strategy dominance (one LP per strategy and round) only in games of at most this many
+#: cells.
+MAX_MIXED_CELLS = 10_000
+#: A mixture dominates when it beats the strategy everywhere by more than this times the
+#: payoffs' largest magnitude (far above the rounding error of the check, ~1e-16).
+MIXED_MARGIN = 1e-9
 
 Classes = tuple[NDArray[np.int64], ...]
 
@@ -46,7 +60,10 @@ class Reduced:
     row_classes, col_classes
         For each remaining row / column, the original strategies it stands for (sorted).
     dominated
-        Number of original rows and columns removed as strictly dominated.
+        Number of original rows and columns removed as strictly dominated (by a pure strategy
+        or by a mixture).
+    mixed
+        How many of those were dominated by a mixture only.
     """
 
     A: NDArray[np.float64]
@@ -54,6 +71,7 @@ class Reduced:
     row_classes: Classes
     col_classes: Classes
     dominated: int
+    mixed: int = 0
 
     @property
     def merged(self) -> int:
@@ -70,11 +88,14 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
     """Iteratively merge duplicate strategies and remove strictly dominated ones.
 
     Exact comparisons of the payoffs as given (strict dominance needs a strict inequality in
-    every entry, duplicates equality in every entry of both players' payoffs).
+    every entry, duplicates equality in every entry of both players' payoffs). When no pure
+    strategy dominates another, strategies dominated by a mixture are removed (all at once:
+    iterated strict dominance does not depend on the order of removal, Gilboa, Kalai and Zemel,
+    *Mathematics of Operations Research* 15, 1990), and the pure rounds resume.
     """
     rows: list[list[int]] = [[i] for i in range(A.shape[0])]
     cols: list[list[int]] = [[j] for j in range(A.shape[1])]
-    dominated = 0
+    dominated = mixed = 0
     while True:
         r = [c[0] for c in rows]
         s = [c[0] for c in cols]
@@ -84,6 +105,11 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
         s = [c[0] for c in cols]
         row_out = _dominated(A[np.ix_(r, s)])
         col_out = _dominated(B[np.ix_(r, s)].T)
+        if not row_out.any() and not col_out.any() and len(r) * len(s) <= MAX_MIXED_CELLS:
+            row_out = _mixed_dominated(A[np.ix_(r, s)])
+            col_out = _mixed_dominated(B[np.ix_(r, s)].T)
+            mixed += sum(len(c) for c, out in zip(rows, row_out, strict=True) if out)
+            mixed += sum(len(c) for c, out in zip(cols, col_out, strict=True) if out)
         if not row_out.any() and not col_out.any():
             break
         dominated += sum(len(c) for c, out in zip(rows, row_out, strict=True) if out)
@@ -98,6 +124,7 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
         tuple(np.array(sorted(c), dtype=np.int64) for c in rows),
         tuple(np.array(sorted(c), dtype=np.int64) for c in cols),
         dominated,
+        mixed,
     )
 
 
@@ -116,6 +143,41 @@ def _dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
         return np.zeros(count, dtype=bool)
     beats = (own[:, None, :] > own[None, :, :]).all(axis=2)  # beats[a, b]: a dominates b
     return np.asarray(beats.any(axis=0))
+
+
+def _mixed_dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Strategies (rows of ``own``) strictly dominated by a mixture of the other rows.
+
+    For row ``i``: maximise ``e`` subject to ``sum_j p_j own[j, c] - own[i, c] >= e`` for every
+    column ``c``, ``p`` a probability vector over the other rows (HiGHS). Row ``i`` is dominated
+    if the mixture found beats it in every column by more than :data:`MIXED_MARGIN` times the
+    payoffs' scale, checked directly. Cost: one LP with ``count`` variables and ``width``
+    constraints per row.
+    """
+    from scipy.optimize import linprog
+
+    count, width = own.shape
+    out = np.zeros(count, dtype=bool)
+    if count < 3:  # a mixture of one other row is that row (the pure check covers it)
+        return out
+    margin = MIXED_MARGIN * max(1.0, float(np.abs(own).max()))
+    for i in range(count):
+        others = np.delete(own, i, axis=0)
+        # Variables (p_1 .. p_{count-1}, e): minimise -e; e - p @ others[:, c] <= -own[i, c].
+        cost = np.zeros(count)
+        cost[-1] = -1.0
+        upper = np.hstack([-others.T, np.ones((width, 1))])
+        equal = np.hstack([np.ones((1, count - 1)), np.zeros((1, 1))])
+        bounds = [(0.0, None)] * (count - 1) + [(None, None)]
+        result = linprog(
+            cost, A_ub=upper, b_ub=-own[i], A_eq=equal, b_eq=[1.0], bounds=bounds, method="highs"
+        )
+        if result.status != 0 or -result.fun <= margin:
+            continue
+        p = np.clip(result.x[:-1], 0.0, None)
+        p /= p.sum()
+        out[i] = bool((p @ others - own[i] > margin).all())
+    return out
 
 
 def expand(
