@@ -111,8 +111,8 @@ def test_scenario_is_immutable_with_baseline_and_resolve() -> None:
         scenario.tree(fight_cost=-1)
     with pytest.raises(AttributeError):
         scenario.title = "x"  # type: ignore[misc]
-    with pytest.raises(ScenarioError, match="sweeps over tree scenarios are not supported"):
-        scenario.sweep()
+    with pytest.raises(ScenarioError, match="unknown parameter 'fight_cots'"):
+        scenario.sweep(grid={"fight_cots": [1.0]})  # sweeps: tests/test_tree_sweep.py
 
 
 # ---------------------------------------------------------------------- chance and a prior

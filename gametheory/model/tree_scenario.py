@@ -38,9 +38,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import GameTheoryError, ScenarioError
+from ._hooks import provider
 from .expr import Expression
 from .scenario import Parameter, resolve_parameters
 from .tree import Chance, Decision, Node, Terminal, Tree
@@ -432,19 +433,24 @@ class TreeScenario:
                 best = node
         return best.line if best is not None else None
 
-    def sweep(self, *args: object, **kwargs: object) -> None:
-        """Not supported: sweeps over tree scenarios are not implemented.
+    def sweep(self, **kwargs: Any) -> Any:
+        """Solve this tree at every point of a grid or a sample.
 
-        Raises
-        ------
-        ScenarioError
-            Always, saying what to do instead.
+        See :func:`gametheory.sweeps.tree.tree_sweep` (``grid=``, ``sample=``, ``seed=``,
+        ``concept="spe"|"nash"|"bne"|"pbe"``, ``fixed=``, ``processes=``).
+
+        The model does not depend on the sweeps: :mod:`gametheory.sweeps.tree` registers itself
+        as the provider when imported (the first use of ``gametheory``'s API imports it).
         """
-        raise ScenarioError(
-            "sweeps over tree scenarios are not supported yet; solve at each point with "
-            "gametheory.spe_tree(scenario.tree(name=value))",
-            file=self.path,
-        )
+        return provider("tree_sweep")(self, **kwargs)
+
+    def uncertainty(self, n: int = 10_000, **kwargs: Any) -> Any:
+        """Probability of each predicted path under the declared beliefs about the parameters.
+
+        See :func:`gametheory.analysis.uncertainty.tree_uncertainty` (``seed=``, ``method=``,
+        ``fixed=``, ``concept=``), registered as the provider when imported.
+        """
+        return provider("tree_uncertainty")(self, n, **kwargs)
 
     def _build(self, values: Mapping[str, float]) -> Tree:
         by_id = {node.id: i for i, node in enumerate(self.nodes)}

@@ -8,6 +8,7 @@ import json
 from ..._format import format_number
 from ...analysis.uncertainty import uncertainty
 from ...analysis.uncertainty._robust import METHODS
+from ...errors import ScenarioError
 from ...io import load
 from ...sweeps.design import MAX_POINTS
 from ..main import COMMANDS
@@ -20,6 +21,7 @@ from ..options import (
     add_set,
     positive_int,
 )
+from ._tree import is_tree_path
 
 __all__ = ["add_parser", "run"]
 
@@ -48,6 +50,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "(scrambled Sobol'; best with a power of two)",
     )
     add_set(parser, "hold a parameter fixed at a value, e.g. --set tariff=0.8 (repeatable)")
+    parser.add_argument(
+        "--concept",
+        choices=("spe", "nash", "bne", "pbe"),
+        default=None,
+        help="tree scenarios only: the solution concept at each point (default spe)",
+    )
     add_method(parser)
     add_format(parser)
     parser.add_argument(
@@ -60,6 +68,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
 
 def run(args: argparse.Namespace) -> int:
     """Draw the points, solve them and print the probability of each outcome."""
+    if is_tree_path(args.file):
+        from ._tree_sweep import run_tree_robust
+
+        return run_tree_robust(args)
+    if args.concept:
+        raise ScenarioError("--concept applies to tree scenarios; matrix scenarios take --method")
     scenario = load(args.file)
     executor, workers = "inline", None
     if args.processes:

@@ -21,6 +21,7 @@ from ..options import (
     add_set,
     positive_int,
 )
+from ._tree import is_tree_path
 
 __all__ = ["MAX_WORKERS", "add_parser", "run"]
 
@@ -42,6 +43,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
         "parameter with a declared range)",
     )
     add_set(parser, "fix a parameter that does not vary, e.g. --set tariff=0.8 (repeatable)")
+    parser.add_argument(
+        "--concept",
+        choices=("spe", "nash", "bne", "pbe"),
+        default=None,
+        help="tree scenarios only: the solution concept at each point (default spe)",
+    )
     add_method(parser)
     parser.add_argument(
         "--out",
@@ -86,6 +93,12 @@ def _check_combinations(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the sweep and print the share of each outcome."""
     _check_combinations(args)
+    if is_tree_path(args.file):
+        from ._tree_sweep import run_tree_sweep
+
+        return run_tree_sweep(args)
+    if args.concept:
+        raise ScenarioError("--concept applies to tree scenarios; matrix sweeps take --method")
     scenario = load(args.file)
     executor, workers = "inline", None
     if args.processes:
