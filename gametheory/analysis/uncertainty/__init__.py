@@ -10,6 +10,7 @@ from ...model._hooks import provide
 from ._robust import Outcome, Uncertainty, uncertainty, wilson_interval
 from ._sensitivity import OutputIndices, Sensitivity, sensitivity
 from ._thresholds import Threshold, Thresholds, thresholds
+from ._tree import tree_uncertainty
 
 provide("uncertainty", uncertainty)
 
@@ -22,6 +23,7 @@ __all__ = [
     "Uncertainty",
     "sensitivity",
     "thresholds",
+    "tree_uncertainty",
     "uncertainty",
     "wilson_interval",
 ]
