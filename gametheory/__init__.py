@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     )
     from .analysis.ordinal import GraphModel
     from .analysis.ordinal import analyse as stability
-    from .analysis.uncertainty import sensitivity, thresholds, uncertainty
+    from .analysis.uncertainty import sensitivity, thresholds, tree_uncertainty, uncertainty
     from .io import (
         dumps_efg,
         dumps_nfg,
@@ -109,6 +109,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "sensitivity": (".analysis.uncertainty", "sensitivity"),
     "thresholds": (".analysis.uncertainty", "thresholds"),
     "uncertainty": (".analysis.uncertainty", "uncertainty"),
+    "tree_uncertainty": (".analysis.uncertainty", "tree_uncertainty"),
     "GraphModel": (".analysis.ordinal", "GraphModel"),
     "stability": (".analysis.ordinal", "analyse"),
     "Distribution": (".model.distributions", "Distribution"),
@@ -150,6 +151,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "asymmetric_replicator_dynamics": (".solvers.learning", "asymmetric_replicator_dynamics"),
     "Sweep": (".sweeps", "Sweep"),
     "sweep": (".sweeps", "sweep"),
+    "tree_sweep": (".sweeps.tree", "tree_sweep"),
     "load_string": (".io", "loads_scenario"),
     "Tree": (".model.tree", "Tree"),
     "Decision": (".model.tree", "Decision"),
@@ -269,6 +271,8 @@ __all__ = [
     "sustain",
     "sweep",
     "thresholds",
+    "tree_sweep",
+    "tree_uncertainty",
     "uncertainty",
     "variable_threat",
     "write_efg",
