@@ -93,6 +93,8 @@ INFLATION = 1e-3
 #: Where a box is cut, as a fraction of its width (off the middle, so that roots with simple
 #: dyadic coordinates such as 1/2 or 1/4 fall inside boxes rather than on their faces).
 CUT = 0.4921875 + 1e-7
+#: How far below zero a gain on a face of the simplex may be for :func:`_face_excluded`.
+FACE_TOL = 1e-12
 #: Boxes examined together in one set of array operations.
 BATCH = 1024
 #: Unit roundoff of float64.
@@ -371,6 +373,52 @@ def _newton(system: _System, y: FloatArray, steps: int = 30) -> FloatArray | Non
     return y if float(np.abs(_residual(system, y)).max(initial=0.0)) < 1e-11 else None
 
 
+def _face_excluded(system: _System, lo: FloatArray, hi: FloatArray) -> bool:
+    """Whether a small box touching a face of the simplex holds no root inside the simplex.
+
+    Each row is linear in each player's ``y`` (the rows are multilinear across players), so
+    along an unknown ``y_c`` of player ``j`` a row of another player is
+    ``g(face) + (y_c - face) * D`` with ``D`` its coefficient of ``y_c``. When the box touches
+    ``y_c = 0`` and some outside action's gain has ``g(face) >= 0`` and ``D > 0`` throughout
+    (or an equation has ``g(face)`` and ``D`` of one strict sign), every point with ``y_c > 0``
+    has a profitable deviation (or a non-zero equation): no equilibrium with these supports is
+    in the box. The same at ``y_c = 1`` when ``j`` mixes two actions (the other probability is
+    ``1 - y_c``), with ``D < 0``. This settles the ties where a gain vanishes exactly on a face.
+    ``g(face)`` is allowed to be as low as ``-FACE_TOL`` (rows are in units of the player's
+    payoff range): what is then not excluded lies within ``FACE_TOL / D`` of the face, where
+    the face's profile is an equilibrium within the regret tolerance.
+    """
+    sizes = system.sizes()
+    box_lo, box_hi = lo[None, :], hi[None, :]
+    for j, (off, s) in enumerate(zip(system.offsets, sizes, strict=True)):
+        for k in range(s - 1):
+            c = off + k
+            for face, direction in ((0.0, 1.0), (1.0, -1.0)):
+                if not (lo[c] <= face <= hi[c]) or (face == 1.0 and s != 2):
+                    continue
+                face_lo, face_hi = box_lo.copy(), box_hi.copy()
+                face_lo[0, c] = face_hi[0, c] = face
+                at_face = _values(
+                    system, _zs(system, (face_lo + face_hi) / 2, (face_hi - face_lo) / 2)
+                )
+                zs = _zs(system, (box_lo + box_hi) / 2, (box_hi - box_lo) / 2)
+                unit = np.zeros((1, s))
+                unit[0, k + 1] = 1.0
+                zs[j] = (unit, np.zeros((1, s)))
+                slope = _values(system, zs)
+                for i in range(len(sizes)):
+                    if i == j:
+                        continue
+                    eq = sizes[i] - 1
+                    fm, fr = at_face[i][0][0], at_face[i][1][0]
+                    dm, dr = slope[i][0][0] * direction, slope[i][1][0]
+                    rising = (fm - fr >= -FACE_TOL) & (dm - dr > 0)
+                    falling = (fm + fr <= FACE_TOL) & (dm + dr < 0)
+                    if np.any(rising[eq:]) or np.any(rising[:eq] | falling[:eq]):
+                        return True
+    return False
+
+
 def _refine(system: _System, lo: FloatArray, hi: FloatArray) -> FloatArray | None:
     """The root proved to lie in ``[lo, hi]``, by Newton's method from its centre.
 
@@ -476,6 +524,7 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
     stack_hi = [np.full((1, d), 1.0 + MARGIN)]
     boxes = 0
     undecided: list[FloatArray] = []  # centres
+    undecided_widths: list[FloatArray] = []  # half-widths
     narrow: list[FloatArray] = []  # centres of boxes left when the budget ran out
     roots: list[FloatArray] = []
     while stack_lo:
@@ -506,6 +555,7 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
         if not regular:
             small = widths < min_width
             undecided.extend(((lo + hi) / 2)[small])
+            undecided_widths.extend(((hi - lo) / 2)[small])
             lo, hi = lo[~small], hi[~small]
             if lo.shape[0]:
                 jm, jr = _jacobian(system, _zs(system, (lo + hi) / 2, (hi - lo) / 2))
@@ -533,6 +583,7 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
         new_widths = (new_hi - new_lo).max(axis=1)
         small = new_widths < min_width
         undecided.extend(((new_lo + new_hi) / 2)[small])
+        undecided_widths.extend(((new_hi - new_lo) / 2)[small])
         again = ~small & (new_widths < 0.7 * widths)
         cut = ~small & ~again
         if np.any(again):
@@ -542,6 +593,11 @@ def _solve_support(game: Game, system: _System, tol: float, search: _Search) -> 
             halves = _bisect(new_lo[cut], new_hi[cut], jm[cut], jr[cut])
             stack_lo.append(halves[0])
             stack_hi.append(halves[1])
+    undecided = [
+        c
+        for c, w in zip(undecided, undecided_widths, strict=True)
+        if not _face_excluded(system, c - w, c + w)
+    ]
     if undecided:
         where = ", ".join(np.array2string(c, precision=4) for c in undecided[:SAMPLES])
         kind = "" if regular else " (the system is singular everywhere)"
