@@ -119,12 +119,13 @@ def test_bad_tree_file_is_one_line_with_file_and_line(
         assert err.startswith(f"error: {path}:15") and err.count("\n") == 1
 
 
-def test_sweep_on_a_tree_says_it_is_not_supported(
+def test_sweep_on_a_tree_reports_the_switch(
     capsys: pytest.CaptureFixture[str], entry: Path
 ) -> None:
-    code, _, err = _run(capsys, "sweep", entry, "--grid", "fight_cost=0:3:4")
-    assert code == 2
-    assert "sweeps over tree scenarios are not supported" in err
+    # fighting pays the incumbent 2 - fight_cost against 1: fights (deters entry) iff cost < 1
+    code, out, err = _run(capsys, "sweep", entry, "--grid", "fight_cost=0:3:4")
+    assert code == 0, err
+    assert "between fight_cost = 0 and 1" in out  # more in tests/test_tree_sweep.py
 
 
 def test_london_private_json(capsys: pytest.CaptureFixture[str]) -> None:

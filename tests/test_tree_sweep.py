@@ -271,3 +271,49 @@ def test_cli_concept_refused_on_matrix_files(capsys: pytest.CaptureFixture[str])
         capsys, "sweep", PAYOFFS / "chicken.toml", "--grid", "crash=2,4", "--concept", "spe"
     )
     assert code == 2 and "--concept applies to tree scenarios" in err
+
+
+# ---------------------------------------------------------------------- report
+def test_report_where_the_prediction_changes_and_how_sure(incumbent: gt.TreeScenario) -> None:
+    from gametheory.report.tree import build_tree_report
+
+    report = build_tree_report(incumbent.tree(), incumbent.title, scenario=incumbent, samples=64)
+    titles = [s.title for s in report.sections]
+    assert titles == ["The predicted play", "Where the prediction changes", "How sure", "Details"]
+    switches, sure = report.sections[1], report.sections[2]
+    # 21 values of p_tough in [0, 1]: 1 - 2p changes sign at the grid value 0.5 (a tie there)
+    assert (
+        "p_tough: between 0.45 and 0.5 the prediction changes from A to B." in switches.paragraphs
+    )
+    assert (
+        "p_tough: between 0.5 and 0.55 the prediction changes from B to C." in switches.paragraphs
+    )
+    codes = dict(switches.tables[0].rows)
+    assert codes["A"] == "tough_answers/fight + weak_answers/accommodate"
+    assert codes["C"] == "entrant_vs_tough/out + entrant_vs_weak/out"
+    assert switches.figures and switches.figures[0].svg.startswith("<svg")
+    assert "64 points drawn from the declared beliefs" in sure.paragraphs[0]
+    assert sum(float(row[1]) for row in sure.tables[0].rows) == pytest.approx(1.0, abs=0.01)
+
+
+def test_signalling_details_show_pbe_not_spe() -> None:
+    from gametheory.report.tree import build_tree_report
+
+    from .test_tree_figure import beer_quiche
+
+    details = build_tree_report(beer_quiche(), "Beer-quiche").sections[-1]
+    captions = [t.caption for t in details.tables]
+    assert captions[0] == "Perfect Bayesian equilibria"
+    assert not any("subgame-perfect" in c for c in captions)
+    beliefs = details.tables[1].rows
+    # pooling on beer (Cho and Kreps 1987): after beer the prior 0.9/0.1; quiche is off the path
+    assert (
+        "1",
+        "pooling",
+        "beer",
+        "not duel",
+        "on the path: Bayes' rule gives strong 0.9, weak 0.1",
+    ) in beliefs
+    assert any(
+        r[2] == "quiche" and r[4].startswith("off the path: any belief with") for r in beliefs
+    )

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import GameTheoryError
 from ..model.tree import CHANCE, DECISION, TERMINAL, Tree
+from ..model.tree_scenario import TreeScenario
 from ..solvers.bayesian import (
     PBEResult,
     PerfectBayesianEquilibrium,
@@ -45,9 +46,11 @@ from .figures import _new_axes, report_figure, to_svg
 __all__ = [
     "MAX_DRAWN_LEAVES",
     "build_tree_report",
+    "how_sure_section",
     "off_path_words",
     "path_words",
     "plot_tree",
+    "switch_section",
     "tree_details_section",
     "tree_figure_data",
     "tree_section",
@@ -688,8 +691,24 @@ def _details_section(a: _Analysis, section_id: str, title: str) -> Section:
     paragraphs = []
     tables = []
     if a.pbe is not None and len(a.pbe):
+        # A signalling game has no proper subgame: every Nash equilibrium is subgame perfect,
+        # so the subgame-perfect list adds nothing; the PBE list is what to read.
         tables.append(_pbe_table(a.pbe))
+        tables.append(_pbe_beliefs_table(a.pbe))
+        paragraphs.append(
+            "Each row is one perfect Bayesian equilibrium: pooling (every type sends the same "
+            "message) or separating (each type its own), the beliefs that Bayes' rule gives "
+            "after the messages sent, and for each message no type sends, the answer there "
+            "and the beliefs about the type that make it a best answer."
+        )
         paragraphs += [f"Note: {n}." for n in a.pbe.notes]
+        paragraphs.append(
+            f"The {len(result)} subgame-perfect equilibri{'um' if len(result) == 1 else 'a'} "
+            "are not listed: a signalling game has no proper subgame, so subgame perfection "
+            "rules out nothing that Nash equilibrium allows (gametheory solve --concept spe "
+            "lists them)."
+        )
+        return Section(section_id, title, tuple(paragraphs), tuple(tables))
     if len(result):
         tables.append(_equilibrium_table(result))
         tables.append(_behaviour_table(result))
@@ -899,9 +918,231 @@ def _pbe_table(pbe: PBEResult) -> Table:
     )
 
 
+def _pbe_beliefs_table(pbe: PBEResult) -> Table:
+    """Beliefs at every information set of the receiver, per equilibrium, on or off the path."""
+    g = pbe.game
+    rows = []
+    for k, eq in enumerate(pbe.equilibria[:MAX_TABLE_ROWS], start=1):
+        on = set(eq.on_path())
+        support = {s.message: s for s in eq.off_path}
+        for m in g.messages:
+            belief = ", ".join(f"{t} {_format(v)}" for t, v in eq.belief(m).items())
+            if m in on:
+                how = f"on the path: Bayes' rule gives {belief}"
+            elif m in support:
+                how = f"off the path: any belief with {support[m].describe()} (e.g. {belief})"
+            else:
+                how = f"off the path: {belief}"
+            rows.append((str(k), eq.kind, m, eq.receiver_strategy()[m], how))
+    return Table(
+        ("#", "Kind", "After message", "Receiver's answer", "Beliefs about the type"),
+        tuple(rows),
+        "Beliefs at each of the receiver's information sets, equilibrium by equilibrium",
+        fold=len(rows) > MAX_OPEN_ROWS,
+    )
+
+
+# ---------------------------------------------------------------------- parameters
+#: Points per parameter in "Where the prediction changes".
+SWITCH_POINTS = 21
+#: Most parameters swept one at a time in "Where the prediction changes".
+MAX_SWITCH_PARAMETERS = 24
+#: Points drawn from the beliefs in "How sure" (a tree solve each).
+HOW_SURE_SAMPLES = 256
+
+
+def _ranged(scenario: TreeScenario) -> list[str]:
+    """Parameters with a finite declared range, in file order."""
+    return [
+        name
+        for name, prm in scenario.parameters.items()
+        if prm.min is not None and prm.max is not None and prm.max > prm.min
+    ][:MAX_SWITCH_PARAMETERS]
+
+
+def _letters(labels: list[str]) -> dict[str, str]:
+    """A short code (A, B, ..., Z, AA, ...) for each distinct predicted path."""
+    codes = {}
+    for k, label in enumerate(labels):
+        code = ""
+        n = k
+        while True:
+            code = chr(ord("A") + n % 26) + code
+            n = n // 26 - 1
+            if n < 0:
+                break
+        codes[label] = code
+    return codes
+
+
+def switch_section(
+    scenario: TreeScenario,
+    values: dict[str, float] | None = None,
+    *,
+    figure: bool = True,
+    points: int = SWITCH_POINTS,
+    section_id: str = "tree-switches",
+    title: str = "Where the prediction changes",
+) -> Section:
+    """The predicted path against each parameter with a declared range, the others held.
+
+    Each parameter is swept over ``points`` evenly spaced values of its declared range
+    (:func:`gametheory.sweeps.tree.tree_sweep`, subgame perfection), the other parameters at
+    ``values`` (the ``--set`` values, else the baseline). The section says, in words, between
+    which grid values the prediction changes, and draws the predicted path (coded A, B, ...)
+    against each parameter where it changes. Cost: ``points`` tree solves per parameter, for at
+    most :data:`MAX_SWITCH_PARAMETERS` parameters.
+    """
+    from ..sweeps.tree import tree_sweep
+
+    held = scenario.resolve(values or {})
+    names = _ranged(scenario)
+    lines: list[tuple[str, np.ndarray, list[str]]] = []
+    steady: list[str] = []
+    words: list[str] = []
+    order: list[str] = []
+    for name in names:
+        prm = scenario.parameters[name]
+        grid = np.linspace(float(prm.min), float(prm.max), points)  # type: ignore[arg-type]
+        fixed = {k: v for k, v in held.items() if k != name}
+        try:
+            sweep = tree_sweep(scenario, grid={name: grid}, fixed=fixed)
+        except GameTheoryError as exc:
+            words.append(f"{name}: not swept ({exc.message}).")
+            continue
+        outcomes = sweep.point_outcomes()["outcome"].astype(str).tolist()
+        order += [o for o in dict.fromkeys(outcomes) if o not in order]
+        changes = sweep.switches(name)
+        if not changes:
+            steady.append(name)
+            continue
+        lines.append((name, grid, outcomes))
+        for before, after, old, new in changes:
+            words.append(
+                f"{name}: between {_format(before)} and {_format(after)} the prediction changes "
+                f"from {{{old}}} to {{{new}}}."
+            )
+    codes = _letters(order)
+    words = [_coded(w, codes) for w in words]
+    paragraphs = [
+        f"Each parameter with a declared range is swept over {points} values of it, the others "
+        "held at "
+        + ("the values set" if values else "their baseline")
+        + "; the predicted path is the subgame-perfect one (several equilibria at a point are "
+        "joined by |). Paths are coded by letter; the table gives them in full."
+    ]
+    if words:
+        paragraphs += words
+    if steady:
+        paragraphs.append(
+            "The prediction does not change across the declared range of " + ", ".join(steady) + "."
+        )
+    figures: list[Figure] = []
+    if figure and lines:
+        figures.append(_switch_figure(lines, codes, section_id))
+    table = Table(
+        ("Code", "Predicted path (terminal nodes reached; | between equilibria)"),
+        tuple((codes[o], o) for o in order[:MAX_TABLE_ROWS]),
+        "The predicted paths met in the sweeps",
+        fold=len(order) > MAX_OPEN_ROWS,
+    )
+    return Section(section_id, title, tuple(paragraphs), (table,), tuple(figures))
+
+
+def _coded(text: str, codes: dict[str, str]) -> str:
+    for label, code in sorted(codes.items(), key=lambda item: -len(item[0])):
+        text = text.replace("{" + label + "}", code)
+    return text
+
+
+def _switch_figure(
+    lines: list[tuple[str, np.ndarray, list[str]]], codes: dict[str, str], section_id: str
+) -> Figure:
+    from matplotlib.figure import Figure as MplFigure
+
+    used = sorted({codes[o] for _, _, outcomes in lines for o in outcomes}, key=_code_key)
+    rank = {code: k for k, code in enumerate(used)}
+    height = 0.5 + max(1.0, 0.28 * len(used)) * len(lines)
+    fig = MplFigure(figsize=(7.5, height), layout="constrained")
+    axes = fig.subplots(len(lines), 1, squeeze=False)[:, 0]
+    for ax, (name, grid, outcomes) in zip(axes, lines, strict=True):
+        y = [rank[codes[o]] for o in outcomes]
+        ax.step(grid, y, where="mid", color=_COLOURS[0], linewidth=2)
+        ax.plot(grid, y, "o", color=_COLOURS[0], markersize=3)
+        ax.set_yticks(range(len(used)), used)
+        ax.set_ylim(-0.5, len(used) - 0.5)
+        ax.set_xlabel(name)
+        ax.set_ylabel("path")
+        ax.grid(axis="x", alpha=0.3)
+    return Figure(
+        to_svg(fig),
+        "The predicted path (code, see the table) against each parameter whose range changes "
+        "it, the others held.",
+        f"{section_id}-chart",
+    )
+
+
+def _code_key(code: str) -> tuple[int, str]:
+    return (len(code), code)
+
+
+def how_sure_section(
+    scenario: TreeScenario,
+    values: dict[str, float] | None = None,
+    *,
+    samples: int = HOW_SURE_SAMPLES,
+    seed: int = 0,
+    section_id: str = "tree-how-sure",
+    title: str = "How sure",
+) -> Section:
+    """The probability of each predicted path under the declared beliefs (Wilson 95 %).
+
+    See :func:`gametheory.analysis.uncertainty.tree_uncertainty`; parameters set in
+    ``values`` are held there. Cost: ``samples`` tree solves.
+    """
+    from ..analysis.uncertainty import tree_uncertainty
+
+    try:
+        result = tree_uncertainty(scenario, samples, seed=seed, fixed=values or None)
+    except GameTheoryError as exc:
+        return Section(section_id, title, (f"Not computed: {exc.message}.",))
+    rows = tuple(
+        (
+            o.outcome,
+            _format(o.probability),
+            f"{_format(o.low)} to {_format(o.high)}",
+            o.kind,
+            "yes" if o.outcome == result.baseline_outcome else "",
+        )
+        for o in result.outcomes[:MAX_TABLE_ROWS]
+    )
+    paragraphs = [
+        f"{result.n:,} points drawn from the declared beliefs (seed {seed}): the prediction "
+        f"({result.baseline_outcome}) holds with probability {_format(result.baseline_holds)} "
+        f"(95 % Wilson interval {_format(result.baseline_low)} to "
+        f"{_format(result.baseline_high)}).",
+        "Beliefs: " + "; ".join(f"{k} {v}" for k, v in result.beliefs.items()) + ".",
+        *result.notes,
+    ]
+    table = Table(
+        ("Predicted path", "Probability", "95 % interval", "Equilibria", "The prediction"),
+        rows,
+        "Probability of each predicted path under the declared beliefs",
+        fold=len(rows) > MAX_OPEN_ROWS,
+    )
+    return Section(section_id, title, tuple(paragraphs), (table,))
+
+
 # ---------------------------------------------------------------------- report
 def build_tree_report(
-    tree: Tree, title: str | None = None, *, path: str | Path | None = None, figure: bool = True
+    tree: Tree,
+    title: str | None = None,
+    *,
+    path: str | Path | None = None,
+    figure: bool = True,
+    scenario: TreeScenario | None = None,
+    values: dict[str, float] | None = None,
+    samples: int = HOW_SURE_SAMPLES,
 ) -> Report:
     """A report on a tree: the answer in words, the tree, the details, the methods box.
 
@@ -915,15 +1156,23 @@ def build_tree_report(
         The file read, if any (its SHA-256 goes into the methods box).
     figure
         Whether to draw figures.
+    scenario, values
+        The tree scenario the tree was built from and the values set (``--set``): with
+        parameters of declared range, the report adds :func:`switch_section` and
+        :func:`how_sure_section` (``samples`` points drawn).
     """
     from .._version import __version__
 
     analysis = _analyse(tree, None)
     result = analysis.result
-    sections = (
-        _lead_section(analysis, figure, "tree", "The predicted play"),
-        _details_section(analysis, "tree-details", "Details"),
-    )
+    sections: tuple[Section, ...] = (_lead_section(analysis, figure, "tree", "The predicted play"),)
+    if scenario is not None and _ranged(scenario):
+        changed = {k: v for k, v in (values or {}).items() if v != scenario.baseline.get(k)}
+        sections += (
+            switch_section(scenario, changed, figure=figure),
+            how_sure_section(scenario, changed, samples=samples),
+        )
+    sections += (_details_section(analysis, "tree-details", "Details"),)
     methods = [
         ("gametheory version", __version__),
         ("tree", tree.summary()),
@@ -939,6 +1188,21 @@ def build_tree_report(
                 "every pure sender strategy and receiver response enumerated; beliefs by Bayes' "
                 "rule on the path, supporting belief sets off it; intuitive criterion (Cho and "
                 "Kreps 1987)",
+            )
+        )
+    if len(sections) > 2:
+        methods.append(
+            (
+                "where the prediction changes",
+                f"each parameter with a declared range swept over {SWITCH_POINTS} values, the "
+                "others held; subgame perfection at each point",
+            )
+        )
+        methods.append(
+            (
+                "how sure",
+                f"{samples:,} points drawn from the declared beliefs (seed 0); Wilson 95 % "
+                "intervals",
             )
         )
     if path is not None:

@@ -102,9 +102,9 @@ def _tree_report(args: argparse.Namespace) -> int:
             "--sweep and --target apply to matrix and chip scenarios, not to game trees",
             file=args.file,
         )
-    tree, scenario, _ = load_tree_file(args.file, args.set)
+    tree, scenario, values = load_tree_file(args.file, args.set)
     title = scenario.title if scenario is not None else None
-    report = build_tree_report(tree, title, path=args.file)
+    report = build_tree_report(tree, title, path=args.file, scenario=scenario, values=values)
     path = write_report(report, args.out)
     print(f"report written to {path} ({len(report.sections)} sections)")
     return 0
