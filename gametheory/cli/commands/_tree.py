@@ -4,7 +4,8 @@ The commands dispatch here when their file is a Gambit ``.efg`` or a ``.toml`` w
 table (:func:`is_tree_path`). ``solve`` finds subgame-perfect equilibria by default (``--concept
 spe``; the output says it was the default) or Nash equilibria of the reduced normal form
 (``--concept nash``); ``--format json`` prints the data documented in ``docs/json-schema.md``
-("Game trees"). ``--set`` applies to tree scenarios; sweeps over trees are not supported.
+("Game trees"). ``--set`` applies to tree scenarios; ``sweep`` and ``robust`` on trees are in
+:mod:`._tree_sweep`.
 """
 
 from __future__ import annotations
