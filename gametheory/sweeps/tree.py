@@ -79,7 +79,7 @@ _ZERO = 1e-12
 _CHUNK = 64
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TreeSweep:
     """The results of a tree sweep: the tidy table, the design and the concept.
 
@@ -364,7 +364,8 @@ def tree_sweep(
     names = list(design.names) + [n for n in scenario.parameters if n not in design.names]
     points = [{n: float(values[n][i]) for n in names} for i in range(design.size)]
     trees = [_tree_at(scenario, point) for point in points]
-    per_point = _run(trees, concept, tol, points, min(processes or 1, MAX_PROCESSES))
+    varying = [{n: point[n] for n in design.names} for point in points]
+    per_point = _run(trees, concept, tol, varying, min(processes or 1, MAX_PROCESSES))
     rows = [
         {"point": i, **point, **row}
         for i, (point, found) in enumerate(zip(points, per_point, strict=True))
