@@ -762,7 +762,10 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
         A tree with perfect recall, whose reduced normal form is within the model's limits.
     method
         Passed to :func:`gametheory.solve` (``auto``: every extreme equilibrium of a
-        two-player game of moderate size).
+        two-player game of moderate size); ``"sequence"`` (alias ``"lemke_sequence"``): one
+        equilibrium of a two-player tree by Lemke's algorithm on the sequence form
+        (:func:`gametheory.solvers.sequence_form.nash_sequence`), which ``auto`` also uses for
+        two-player trees whose reduced normal form is past its limits.
     tol
         Relative regret tolerance.
 
@@ -775,6 +778,22 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
     from .registry import solve
 
     _require_recall(tree, "Nash equilibria of a tree")
+    if method in ("sequence", "lemke_sequence"):
+        from .sequence_form import nash_sequence
+
+        return nash_sequence(tree, tol=tol)
+    if method == "auto" and tree.n_players == 2:
+        from .sequence_form import nash_sequence, reduced_form_fits
+
+        if not reduced_form_fits(tree):
+            return nash_sequence(
+                tree,
+                tol=tol,
+                warnings=(
+                    "the reduced normal form is past its limits: one equilibrium by the "
+                    "sequence form (Lemke's algorithm), not every one",
+                ),
+            )
     game = tree.reduced_normal_form()
     result = solve(game, method, tol=tol)
     warnings = list(result.warnings)
