@@ -27,12 +27,23 @@ __all__ = ["run_tree_robust", "run_tree_sweep"]
 _SHOWN = 20
 
 
+#: Why an option of the matrix machinery does not apply to trees.
+_WHY = {
+    "--method": "each point's tree is solved with --concept spe|nash|bne|pbe",
+    "--chunk-size": "tree points are solved one by one",
+    "--resume": "tree sweeps are not stored in parts",
+    "--workers": "tree sweeps run here or in --processes (at most 2), not on Dask",
+    "--scheduler": "tree sweeps run here or in --processes (at most 2), not on Dask",
+    "--out": "no per-point file for trees; use 'gametheory sweep' with --out",
+    "--processes": "tree draws are solved in this process",
+}
+
+
 def _refuse(args: argparse.Namespace, flags: list[tuple[str, object]]) -> None:
     for flag, used in flags:
         if used:
             raise ScenarioError(
-                f"{flag} does not apply to tree scenarios (each point's tree is solved with "
-                "--concept spe|nash|bne|pbe)",
+                f"{flag} does not apply to tree scenarios ({_WHY[flag]})",
                 file=str(args.file),
             )
 
