@@ -4,7 +4,9 @@ For each seeded game (random uniform payoffs at 10x10, 12x12, 15x15 and 20x20, a
 payoffs 0..9 at 12x12, degenerate), in the same run:
 
 - gametheory: ``gt.solve(game, "vertex_enumeration")`` (reduction, lexicographic pivoting,
-  independent regret check, exact verification where payoffs are decimals), in this process;
+  independent regret check, exact verification where payoffs are decimals), in this process,
+  with its CPU time and the process's peak resident memory so far (``getrusage``; the games
+  grow, so it is the largest game's peak);
 - QuantEcon's ``vertex_enumeration`` (Qhull on the polar of the best-response polytopes, numba;
   compiled on a 3x3 game first, not timed);
 - Gambit's ``enummixed`` (pygambit 17: ``enummixed_solve(StrategicGame.from_arrays(A, B),
@@ -15,6 +17,7 @@ answers are compared as sets of extreme equilibria (profiles equal within 1e-6);
 is reported where Gambit finished. Usage::
 
     python benchmarks/large_games.py [--sizes 10 12 15 20] [--games 1] [--budget 120] [--seed 2026]
+        [--skip-peers]
 
 The London sequential normal form (32x16) is compared with Gambit's stored answer
 (``tests/data/london_sequential_enummixed.json``; Gambit needs minutes, so it is not rerun).
@@ -156,12 +159,25 @@ def timed(function: Callable[[np.ndarray, np.ndarray], Profiles], A: np.ndarray,
     return time.perf_counter() - start, profiles
 
 
+def cpu_and_peak(function: Callable[[], Any]) -> tuple[Any, float, float]:
+    """Run ``function``; its CPU seconds and this process's peak resident memory in MB after."""
+    import resource
+
+    start = time.process_time()
+    value = function()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return value, time.process_time() - start, peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 12, 15, 20])
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per peer and game")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--games", type=int, default=1, help="games per size")
+    parser.add_argument(
+        "--skip-peers", action="store_true", help="time ours only (no QuantEcon, no Gambit)"
+    )
     args = parser.parse_args()
     warm = np.random.default_rng(0)
     ours(warm.random((8, 8)), warm.random((8, 8)))  # imports and first-call set-up, not timed
@@ -174,10 +190,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     print(london(), flush=True)
     for label, A, B in games(args.sizes, args.seed, args.games):
-        seconds, mine = timed(ours, A, B)
-        cells = [f"{seconds:.3f} s, {len(mine)} eq."]
+        (seconds, mine), cpu, peak = cpu_and_peak(lambda A=A, B=B: timed(ours, A, B))
+        cells = [f"{seconds:.3f} s ({cpu:.1f} s CPU, peak {peak:,.0f} MB), {len(mine)} eq."]
         agreement = "n/a"
-        for name in ("quantecon", "gambit"):
+        for name in () if args.skip_peers else ("quantecon", "gambit"):
             answer = in_child(name, A, B, args.budget)
             if answer is None:
                 cells.append(f"> {args.budget:g} s (stopped)")

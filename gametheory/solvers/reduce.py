@@ -45,6 +45,9 @@ MAX_MIXED_CELLS = 10_000
 #: A mixture dominates when it beats the strategy everywhere by more than this times the
 #: payoffs' largest magnitude (far above the rounding error of the check, ~1e-16).
 MIXED_MARGIN = 1e-9
+#: Random mixtures of the other player's strategies tried before the LPs: a row that is the
+#: unique best response to one of them is not dominated and needs no LP.
+BEST_RESPONSE_SAMPLES = 256
 
 Classes = tuple[NDArray[np.int64], ...]
 
@@ -148,6 +151,9 @@ def _dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
 def _mixed_dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
     """Strategies (rows of ``own``) strictly dominated by a mixture of the other rows.
 
+    Rows that are the unique best response to some column or sampled mixture are skipped
+    (:func:`_best_responses`); the others get an LP.
+
     For row ``i``: maximise ``e`` subject to ``sum_j p_j own[j, c] - own[i, c] >= e`` for every
     column ``c``, ``p`` a probability vector over the other rows (HiGHS). Row ``i`` is dominated
     if the mixture found beats it in every column by more than :data:`MIXED_MARGIN` times the
@@ -161,7 +167,7 @@ def _mixed_dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
     if count < 3:  # a mixture of one other row is that row (the pure check covers it)
         return out
     margin = MIXED_MARGIN * max(1.0, float(np.abs(own).max()))
-    for i in range(count):
+    for i in np.nonzero(~_best_responses(own))[0].tolist():
         others = np.delete(own, i, axis=0)
         # Variables (p_1 .. p_{count-1}, e): minimise -e; e - p @ others[:, c] <= -own[i, c].
         cost = np.zeros(count)
@@ -178,6 +184,24 @@ def _mixed_dominated(own: NDArray[np.float64]) -> NDArray[np.bool_]:
         p /= p.sum()
         out[i] = bool((p @ others - own[i] > margin).all())
     return out
+
+
+def _best_responses(own: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Rows that are a strict best response to some column or to a fixed sample of mixtures.
+
+    A strict best response to any mixture of the other player is not strictly dominated (it
+    beats every mixture of the others there), so only the remaining rows need an LP. Cost:
+    ``O(count * width * SAMPLES)``.
+    """
+    count, width = own.shape
+    rng = np.random.default_rng(1991)
+    mixtures = np.hstack([np.eye(width), rng.dirichlet(np.ones(width), BEST_RESPONSE_SAMPLES).T])
+    values = own @ mixtures
+    ordered = np.sort(values, axis=0)
+    strict = ordered[-1] > ordered[-2]
+    best = np.zeros(count, dtype=bool)
+    best[values.argmax(axis=0)[strict]] = True
+    return best
 
 
 def expand(
