@@ -317,3 +317,24 @@ def test_signalling_details_show_pbe_not_spe() -> None:
     assert any(
         r[2] == "quiche" and r[4].startswith("off the path: any belief with") for r in beliefs
     )
+
+
+def test_sweep_payoffs_among_gambits_nash_equilibria() -> None:
+    # Every SPE is a Nash equilibrium: at each point of a sample, the sweep's payoffs must be
+    # among those of Gambit's extreme Nash equilibria of the same tree (an independent tool).
+    gbt = pytest.importorskip("pygambit")
+    import io
+
+    sw = LONDON.sweep(sample=4, seed=11, params=["p_hawk", "tariff"], fixed={"extended": 0})
+    for _, rows in sw.table.groupby("point"):
+        values = {name: float(rows.iloc[0][name]) for name in LONDON.parameters}
+        game = gbt.read_efg(io.StringIO(gt.dumps_efg(LONDON.tree(values))))
+        theirs = {
+            tuple(round(float(eq.payoffs[p]), 6) + 0.0 for p in game.players)
+            for eq in gbt.nash.enummixed_solve(game, rational=False).equilibria
+        }
+        ours = {
+            (round(float(us), 6) + 0.0, round(float(china), 6) + 0.0)
+            for us, china in zip(rows["payoff:US"], rows["payoff:China"], strict=True)
+        }
+        assert ours <= theirs
