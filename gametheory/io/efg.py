@@ -358,6 +358,7 @@ class _FastReader:
         self.n_players = n_players
         self.infosets: dict[tuple[int, int], _Infoset] = {}
         self.outcomes: dict[int, tuple[float, ...]] = {}
+        self.move_lists: dict[tuple[str, bool], tuple[list[str], list[float] | None]] = {}
         self.out = _Nodes()
 
     def nodes(self, pos: int) -> tuple[_Nodes, int]:
@@ -425,8 +426,12 @@ class _FastReader:
         if not 1 <= number <= 10**9:
             raise _FallbackError
         moves = probs = None
-        if body is not None:
-            moves, probs = _fast_moves(body, chance=owner < 0)
+        if body is not None:  # the same move lists recur: each text is parsed once
+            parsed = self.move_lists.get((body, owner < 0))
+            if parsed is None:
+                parsed = _fast_moves(body, chance=owner < 0)
+                self.move_lists[(body, owner < 0)] = parsed
+            moves, probs = parsed
         known = self.infosets.get((owner, number))
         if known is None:
             if moves is None:
@@ -454,7 +459,7 @@ class _FastReader:
             words = _TOKEN.findall(body)
             if len(words) != self.n_players:
                 raise _FallbackError
-            payoffs = tuple(_finite(w) for w in words)
+            payoffs = tuple(map(_finite, words))
         if number == 0:
             if payoffs is not None:
                 raise _FallbackError
@@ -494,7 +499,7 @@ def _fast_moves(body: str, *, chance: bool) -> tuple[list[str], list[float] | No
     moves = [_unquote(w) for w in labels]
     probs = None
     if chance:
-        probs = [_finite(w) for w in numbers]
+        probs = list(map(_finite, numbers))
         if not all(0 <= q <= 1 for q in probs) or not math.isclose(sum(probs), 1.0, abs_tol=1e-9):
             raise _FallbackError
     if len(set(moves)) != len(moves):
