@@ -90,8 +90,8 @@ def is_degenerate(game: Game) -> bool:
 
 
 @lru_cache(maxsize=16)
-def _reduced(game: Game) -> Reduced:
-    return reduce_bimatrix(*game.bimatrix())
+def _reduced(game: Game, mixed: bool = True) -> Reduced:
+    return reduce_bimatrix(*game.bimatrix(), mixed=mixed)
 
 
 def enumeration_work(game: Game) -> int:
@@ -105,7 +105,7 @@ def enumeration_work(game: Game) -> int:
     m, n = game.shape
     if bases_count(m, n) <= SMALL_BASES or m * n > MAX_REDUCED_CELLS:
         return bases_count(m, n)
-    reduced = _reduced(game)
+    reduced = _reduced(game, mixed=False)  # no LPs before the limit check: a safe bound
     m, n = reduced.A.shape
     if bases_count(m, n) <= SMALL_BASES or m + n > MAX_VARIABLES:
         return bases_count(m, n)

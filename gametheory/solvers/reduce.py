@@ -87,7 +87,9 @@ class Reduced:
         return bool(self.dominated or self.merged)
 
 
-def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
+def reduce_bimatrix(
+    A: NDArray[np.float64], B: NDArray[np.float64], *, mixed: bool = True
+) -> Reduced:
     """Iteratively merge duplicate strategies and remove strictly dominated ones.
 
     Exact comparisons of the payoffs as given (strict dominance needs a strict inequality in
@@ -98,7 +100,7 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
     """
     rows: list[list[int]] = [[i] for i in range(A.shape[0])]
     cols: list[list[int]] = [[j] for j in range(A.shape[1])]
-    dominated = mixed = 0
+    dominated = by_mixture = 0
     while True:
         r = [c[0] for c in rows]
         s = [c[0] for c in cols]
@@ -108,11 +110,11 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
         s = [c[0] for c in cols]
         row_out = _dominated(A[np.ix_(r, s)])
         col_out = _dominated(B[np.ix_(r, s)].T)
-        if not row_out.any() and not col_out.any() and len(r) * len(s) <= MAX_MIXED_CELLS:
+        if mixed and not row_out.any() and not col_out.any() and len(r) * len(s) <= MAX_MIXED_CELLS:
             row_out = _mixed_dominated(A[np.ix_(r, s)])
             col_out = _mixed_dominated(B[np.ix_(r, s)].T)
-            mixed += sum(len(c) for c, out in zip(rows, row_out, strict=True) if out)
-            mixed += sum(len(c) for c, out in zip(cols, col_out, strict=True) if out)
+            by_mixture += sum(len(c) for c, out in zip(rows, row_out, strict=True) if out)
+            by_mixture += sum(len(c) for c, out in zip(cols, col_out, strict=True) if out)
         if not row_out.any() and not col_out.any():
             break
         dominated += sum(len(c) for c, out in zip(rows, row_out, strict=True) if out)
@@ -127,7 +129,7 @@ def reduce_bimatrix(A: NDArray[np.float64], B: NDArray[np.float64]) -> Reduced:
         tuple(np.array(sorted(c), dtype=np.int64) for c in rows),
         tuple(np.array(sorted(c), dtype=np.int64) for c in cols),
         dominated,
-        mixed,
+        by_mixture,
     )
 
 
