@@ -42,10 +42,10 @@ Cost and limits: ``prod (2^n_i - 1)`` support profiles (3x3x3: 343) of up to
 ``sum (n_i - 1)`` unknowns each; games beyond :data:`MAX_SUPPORT_PROFILES` or
 :data:`MAX_UNKNOWNS` are refused before any work. Boxes are evaluated :data:`BATCH` at a time
 in array operations. Measured on this machine (``benchmarks/nplayer.py``, 10 seeded games
-each): generic 2x2x2 median 0.02 s, 3x3x3 0.97 s (max 1.9 s), 2x2x2x2 0.24 s, all proved
-complete; with integer payoffs 0-3 (ties) 3x3x3 median 2.0 s (max 9.4 s), mostly incomplete
-because of continua. pygambit's enumpoly is 10-60x faster and missed equilibria on 7 of the
-10 generic 3x3x3 games.
+each, two runs on a shared machine): generic 2x2x2 median 0.02-0.03 s, 3x3x3 1.0-1.1 s
+(max 3 s), 2x2x2x2 0.2 s, all proved complete; with integer payoffs 0-3 (ties) 3x3x3 median
+2-3.5 s (max 26 s), mostly incomplete because of continua. pygambit's enumpoly is 10-60x
+faster and missed equilibria on 7 of the 10 generic 3x3x3 games.
 """
 
 from __future__ import annotations
