@@ -15,9 +15,19 @@ of 1,000 to 100,000 nodes and times, on the same trees in the same run:
 It prints seconds, the ratio Gambit / ours, and whether Gambit's equilibrium gives the
 subgame-perfect payoffs (it need not: a Nash equilibrium of the tree may rest on threats).
 
+A second table (``--imperfect``) times one Nash equilibrium of seeded two-player
+*imperfect-information* trees (:func:`imperfect_tree`: chance deals one of four hands at the
+root, which player 1 sees and player 2 does not; then the players alternate, each not seeing
+the other's last move; ~1,000 and ~10,000 leaves): ours by Lemke's algorithm on the sequence
+form (``nash_tree(method="sequence")``, re-check included) against pygambit's sequence-form LCP
+(``lcp_solve(use_strategic=False)``; pygambit 17 refuses ``stop_after`` on trees, and its
+tree LCP stops after one equilibrium anyway) on the same trees, in a child process with a time
+limit ("> limit s" when it does not finish).
+
 Usage::
 
     python benchmarks/trees.py [--sizes 1000 10000 100000] [--seed 1] [--gambit-timeout 120]
+        [--imperfect 1000 10000]
 """
 
 from __future__ import annotations
@@ -60,6 +70,109 @@ def random_tree(nodes: int, seed: int) -> gt.Tree:
     owner = rng.integers(0, 2, decision.size)
     payoffs = rng.normal(size=(int((kind == 0).sum()), 2))
     return gt.Tree(("P1", "P2"), parent_arr, kind, infoset, owner, np.ones(kind.size), payoffs)
+
+
+def imperfect_tree(leaves: int, seed: int, chance: int = 4, branching: int = 2) -> gt.Tree:
+    """A seeded two-player imperfect-information tree of about ``leaves`` leaves.
+
+    Chance picks one of ``chance`` hands (player 1 sees it, player 2 does not); then the
+    players alternate (player 1 first), ``branching`` moves each, and each mover does not see
+    the other's last move (perfect recall holds: own moves and earlier ones are seen).
+    Payoffs are independent standard normals (general-sum, no ties).
+    """
+    rng = np.random.default_rng(seed)
+    depth = max(2, round(np.log(leaves / chance) / np.log(branching)))
+    parent = [-1] + [0] * chance
+    kind = [2]
+    probability = [1.0] + [1.0 / chance] * chance
+    infoset = [-1]
+    owners: list[int] = []
+    history = np.arange(chance).reshape(-1, 1)  # column 0: the hand; then the moves
+    first = 1
+    for level in range(depth):
+        n = history.shape[0]
+        mover = level % 2
+        seen = history.copy()
+        if mover == 1:
+            seen[:, 0] = -1  # player 2 does not see the hand
+        if level >= 1:
+            seen[:, -1] = -1  # nor the other's last move
+        keys, which = np.unique(seen, axis=0, return_inverse=True)
+        infoset += (len(owners) + which.ravel()).tolist()
+        owners += [mover] * keys.shape[0]
+        kind += [1] * n
+        parent += np.repeat(np.arange(first, first + n), branching).tolist()
+        probability += [1.0] * (n * branching)
+        moves = np.tile(np.arange(branching), n).reshape(-1, 1)
+        history = np.concatenate([np.repeat(history, branching, axis=0), moves], axis=1)
+        first += n
+    n = history.shape[0]
+    kind += [0] * n
+    infoset += [-1] * n
+    return gt.Tree(
+        ("P1", "P2"),
+        np.array(parent),
+        np.array(kind),
+        np.array(infoset),
+        np.array(owners),
+        np.array(probability),
+        rng.normal(size=(n, 2)),
+    )
+
+
+def time_sequence(tree: gt.Tree) -> tuple[float, gt.TreeSolveResult]:
+    """Seconds for one equilibrium by the sequence form (with its re-check), and the result."""
+    start = time.perf_counter()
+    result = gt.nash_tree(tree, "sequence")
+    return time.perf_counter() - start, result
+
+
+def _gambit_lcp_worker(text: str, queue: mp.Queue) -> None:
+    import pygambit as gbt
+
+    game = gbt.read_efg(io.StringIO(text))
+    start = time.perf_counter()
+    result = gbt.nash.lcp_solve(game, rational=False, use_strategic=False)
+    elapsed = time.perf_counter() - start
+    eq = result.equilibrium
+    queue.put((elapsed, float(eq.max_regret())))
+
+
+def time_gambit_lcp(text: str, timeout: float) -> tuple[float, float] | None:
+    """pygambit's tree LCP: (seconds, its max regret), or None past the time limit."""
+    queue: mp.Queue = mp.Queue()
+    worker = mp.Process(target=_gambit_lcp_worker, args=(text, queue))
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        worker.terminate()
+        worker.join()
+    return queue.get() if not queue.empty() else None
+
+
+def imperfect_table(sizes: list[int], seed: int, timeout: float) -> None:
+    """Print ours vs pygambit on imperfect-information trees of the given leaf counts."""
+    print(
+        f"\n{'leaves':>8} {'rows':>7} {'ours':>9} {'pivots':>7} {'gain':>8} "
+        f"{'gambit lcp':>11} {'ratio':>7}"
+    )
+    for size in sizes:
+        tree = imperfect_tree(size, seed)
+        from gametheory.solvers.sequence_form import sequence_form
+
+        rows = sequence_form(tree).lcp_rows
+        elapsed, result = time_sequence(tree)
+        pivots = result.method.split("(")[-1].split(" pivots")[0]
+        theirs = time_gambit_lcp(dumps_efg(tree), timeout)
+        if theirs is None:
+            gambit, ratio = f"> {timeout:.0f} s", f"> {timeout / elapsed:.1f}x"
+        else:
+            gambit, ratio = f"{theirs[0]:.2f} s", f"{theirs[0] / elapsed:.1f}x"
+        print(
+            f"{tree.terminals.size:>8,} {rows:>7,} {elapsed:>7.2f} s {pivots:>7} "
+            f"{result[0].gain:>8.1e} {gambit:>11} {ratio:>7}",
+            flush=True,
+        )
 
 
 def time_ours(tree: gt.Tree) -> tuple[float, float, np.ndarray]:
@@ -118,6 +231,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 1_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--gambit-timeout", type=float, default=60.0)
+    parser.add_argument("--imperfect", type=int, nargs="*", default=[1_000, 10_000])
     args = parser.parse_args()
     print(
         f"{'nodes':>8} {'ours build':>9} {'ours spe':>9} {'ours read':>10} {'gambit read':>12} "
@@ -149,6 +263,8 @@ def main() -> None:
             f"{tree.n_nodes:>8,} {built:>8.4f}s {ours_best:>8.4f}s {ours_read:>9.3f}s {line}",
             flush=True,
         )
+    if args.imperfect:
+        imperfect_table(args.imperfect, args.seed, args.gambit_timeout)
 
 
 if __name__ == "__main__":
