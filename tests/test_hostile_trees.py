@@ -212,3 +212,20 @@ def test_cli_gives_one_error_line_and_exit_2(tmp_path, command: list[str]) -> No
         f"error: {bad}:4: the outcomes on the path to this terminal node sum to a payoff "
         "beyond the range of a 64-bit float (magnitudes up to about 1.8e308)"
     ]
+
+
+def test_a_correlation_given_as_a_table_names_its_own_line(tmp_path) -> None:
+    """``a.b.c = r`` under [correlations] was reported at the line of parameter ``b``."""
+    text = (
+        'schema_version = 1\ntitle = "c"\n[parameters]\n'
+        'a = { value = 1, min = 0, max = 2, distribution = "uniform" }\n'
+        'b = { value = 1, min = 0, max = 2, distribution = "uniform" }\n'
+        "[players.R]\nactions = ['x', 'y']\n[players.C]\nactions = ['x', 'y']\n"
+        "[payoffs]\nR = [[1, 0], [0, 1]]\nC = [[1, 0], [0, 1]]\n"
+        "[correlations]\na.b.c = 0.5\n"
+    )
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(gt.ScenarioError, match="strictly between -1 and 1") as caught:
+        gt.load(path)
+    assert caught.value.line == 14, str(caught.value)

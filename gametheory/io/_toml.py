@@ -182,7 +182,11 @@ def find_line(text: str, key: str | None) -> int | None:
     lines = text.splitlines()
     if parts[0] == "correlations" and len(parts) == 3:
         dotted = re.compile(
-            r"^\s*\"?" + re.escape(parts[1]) + r"\"?\s*\.\s*\"?" + re.escape(parts[2]) + r"\"?\s*="
+            r"^\s*\"?"
+            + re.escape(parts[1])
+            + r"\"?\s*\.\s*\"?"
+            + re.escape(parts[2])
+            + r"\"?\s*[=.]"  # ``a.b = r``, or ``a.b.c = r`` (a value that is a table)
         )
         hits = [i + 1 for i, line in enumerate(lines) if dotted.search(line)]
         if len(hits) == 1:
