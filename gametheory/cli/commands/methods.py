@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
 #: What ``--concept`` offers besides Nash equilibria, with its guarantee (docs/solvers.md).
 OTHER_CONCEPTS = (
     "spe: subgame-perfect equilibria of sequential scenarios and game trees (backward induction)",
+    "nash on a two-player tree with --method sequence (auto past the reduced normal form's "
+    "limits): one equilibrium by Lemke's algorithm on the sequence form, re-checked by best "
+    "responses; not every equilibrium [2 players]",
     "ce: welfare-maximising correlated equilibrium and each player's payoff range over all of "
     "them (HiGHS linear programs; exact optimum to 1e-7, obedience re-checked) [N players]",
     "cce: the same for coarse correlated equilibria [N players]",
