@@ -375,8 +375,10 @@ def test_the_report_says_how_far_each_parameter_can_move(london) -> None:
 def test_how_sure_with_three_players_calls_a_set_a_set() -> None:
     """A and B each join iff the other joins and gain (3) exceeds cost (2); C joins iff gain/2
     times the joiners beats cost (1 - tariff). So all-stay and all-join are both pure
-    equilibria at the baseline, and for three players only pure ones are sought: the
-    sentence names the set and says the list may be incomplete."""
+    equilibria at the baseline, and at the sampled points of a three-player game only pure ones
+    are sought (the baseline also has a mixed one, A and B joining with probability 2/3, since
+    each joins iff 3 P(other joins) >= 2): the sentence names the set and says the list may be
+    incomplete."""
     sc = gt.load_string(
         """
 schema_version = 1

@@ -92,17 +92,30 @@ def test_selten_horse_nash_equilibria() -> None:
     would give 1 only 1 against c, and 3 prefers L (2 > 0). No other pure profile: (C, c, L)
     and (D, *, R) let 1 gain, (C, d, L) lets 3 gain, (D, d, L) lets 1 gain by C (4 > 3). No
     proper subgame, so these are also its pure SPE (the horse's point: (D, c, L) is subgame
-    perfect but not trembling-hand perfect)."""
+    perfect but not trembling-hand perfect).
+
+    Mixed ones, by hand: only 2 can mix. If 1 puts weight on C and 3 on L, 2 strictly prefers
+    d (1 + 3 P(L) > 1), then C pays 1 more than D, and 3, reached only after (C, d), plays R;
+    if 1 plays D, 3 is reached only there and plays L. With 1 playing C and 3 playing R, 2 gets
+    1 whatever q = P(c), 1 gets 1 > 0 (D against R) and 3, reached with probability 1 - q,
+    prefers R: (C, q, R) for every q. With 1
+    playing D and 3 playing L, 2 is not reached and 1 keeps D iff q + 4(1 - q) <= 3, q >= 1/3:
+    (D, q, L) for q in [1/3, 1]. Both are continua, so no list is complete."""
     pure = {(("C",), ("c",), ("R",)), (("C",), ("d",), ("R",)), (("D",), ("c",), ("L",))}
     for result in (nash_tree(horse()), spe(horse())):
-        found = {
-            tuple(
+        found = set()
+        for eq in result:
+            plays = tuple(
                 tuple(m for m, p in eq.strategy(h).items() if p == 1.0) for h in ("1:1", "2:1", "3")
             )
-            for eq in result
-        }
+            if plays[1]:
+                found.add(plays)
+                continue
+            q = eq.strategy("2:1")["c"]
+            assert plays in {(("C",), (), ("R",)), (("D",), (), ("L",))}
+            assert plays[0] == ("C",) or q >= 1 / 3 - 1e-9
         assert found == pure
-        assert not result.complete  # three players: pure equilibria only
+        assert not result.complete  # continua of equilibria
 
 
 def test_a_subgame_that_needs_a_mixed_equilibrium() -> None:

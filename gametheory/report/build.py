@@ -701,7 +701,12 @@ def _prediction_words(probs: Any, held: Any, result: Any) -> str:
     )
     count = len(label.split(" | "))
     degenerate = any("infinitely many" in w for w in result.warnings)
-    partial = "" if result.complete else "; the solver's list may be incomplete"
+    # The label comes from the sampled points' solver (pure equilibria only for three or more
+    # players), which may list less than the baseline solve.
+    sampled_partial = probs is not None and probs.complete < probs.n
+    partial = (
+        "" if result.complete and not sampled_partial else "; the solver's list may be incomplete"
+    )
     if count == 1:
         return f"The prediction ({label}{partial})"
     if degenerate:
