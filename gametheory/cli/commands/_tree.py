@@ -35,7 +35,7 @@ __all__ = [
 TREE_CONCEPTS = ("spe", "nash", "bne", "pbe")
 _CONCEPT_NAMES = {
     "spe": "subgame-perfect equilibria (spe)",
-    "nash": "Nash equilibria of the reduced normal form (nash)",
+    "nash": "Nash equilibria (reduced normal form; sequence form for one of a large tree) (nash)",
     "bne": "Bayesian Nash equilibria, with payoffs per type (bne; types drawn at the root)",
     "pbe": "perfect Bayesian equilibria of a signalling game (pbe; pure; hybrid for 2 types)",
 }
