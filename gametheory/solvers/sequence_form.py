@@ -87,7 +87,7 @@ MAX_LCP_ROWS = 200_000
 #: Most pivots, as a multiple of the LCP's rows (plus 1,000), before giving up.
 MAX_PIVOTS_FACTOR = 20
 #: Pivots between two sparse LU factorisations of the basis.
-REFACTOR_EVERY = 60
+REFACTOR_EVERY = 20
 #: Pivot elements smaller than this (payoffs are scaled to at most 1) are not used.
 _PIVOT_TOL = 1e-9
 #: Ratios closer than this (relatively) are ties, broken lexicographically.
@@ -259,7 +259,7 @@ class _Basis:
 
     def __init__(self, matrix: Any, columns: list[int]) -> None:
         self.matrix = matrix  # csc, all columns of the LCP
-        self.columns = list(columns)
+        self.columns = np.array(columns, dtype=np.int64)
         self.etas: list[tuple[int, FloatArray]] = []
         self._factor()
 
@@ -484,7 +484,7 @@ def lemke_sequence(
         theta = beta[r] / d[r]
         beta = beta - theta * d
         beta[r] = theta
-        leaving = basis.columns[r]
+        leaving = int(basis.columns[r])
         basis.replace(r, entering, d)
         pivots += 1
         if not basis.etas:
@@ -502,7 +502,7 @@ def lemke_sequence(
         )
     x = np.zeros(lay.m1)
     y = np.zeros(lay.m2)
-    for pos, col in enumerate(basis.columns):
+    for pos, col in enumerate(basis.columns.tolist()):
         if col < lay.y:
             x[col] = beta[pos]
         elif col < lay.a:
@@ -541,8 +541,7 @@ def _ratio_test(
     basis: _Basis, beta: FloatArray, d: FloatArray, free: NDArray[np.bool_], start: list[int]
 ) -> int:
     """The leaving row: minimum ratio over bounded basic variables, ties lexicographically."""
-    cols = np.asarray(basis.columns)
-    bounded = ~free[cols]
+    bounded = ~free[basis.columns]
     scale = max(1.0, float(np.abs(d[bounded]).max(initial=0.0)))
     cand = np.flatnonzero(bounded & (d > _PIVOT_TOL * scale))
     if not cand.size:
@@ -562,7 +561,7 @@ def _lexico_min(basis: _Basis, d: FloatArray, tied: IntArray, start: list[int]) 
     column is still basic (it then only removes that row from the tie); otherwise it is
     computed by one solve. Columns are taken in the starting basis' order.
     """
-    position = {c: r for r, c in enumerate(basis.columns)}
+    position = {c: r for r, c in enumerate(basis.columns.tolist())}
     alive = [int(i) for i in tied]
     for col in start:
         r = position.get(col)
