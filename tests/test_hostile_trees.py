@@ -13,6 +13,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gametheory as gt
 from gametheory.io import efg as efg_module
@@ -229,3 +231,38 @@ def test_a_correlation_given_as_a_table_names_its_own_line(tmp_path) -> None:
     with pytest.raises(gt.ScenarioError, match="strictly between -1 and 1") as caught:
         gt.load(path)
     assert caught.value.line == 14, str(caught.value)
+
+
+_MUTATION_SOURCE = _random_efg(7, nodes=40)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cuts=st.lists(
+        st.tuples(
+            st.integers(0, len(_MUTATION_SOURCE)),
+            st.integers(0, 6),
+            st.sampled_from(["", " ", "\n", '"', "{", "}", ",", "0", "1/3", "-", "e9", "t", "p"]),
+        ),
+        max_size=4,
+    )
+)
+def test_mutated_files_give_the_token_readers_tree_or_one_error(cuts) -> None:
+    """Random edits of a valid file: the fast path never disagrees with the token reader,
+    and anything wrong is one ScenarioError with a line (more examples with
+    HYPOTHESIS_PROFILE=thorough)."""
+    text = _MUTATION_SOURCE
+    for at, drop, insert in cuts:
+        text = text[:at] + insert + text[at + drop :]
+    try:
+        expected = _token_tree(text)
+    except gt.ScenarioError as exc:
+        with pytest.raises(gt.ScenarioError) as caught:
+            loads_efg(text, source="x.efg")
+        assert str(caught.value) == str(exc)
+        return
+    except gt.GameTheoryError:
+        with pytest.raises(gt.GameTheoryError):
+            loads_efg(text, source="x.efg")
+        return
+    _same(loads_efg(text, source="x.efg"), expected)
