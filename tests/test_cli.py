@@ -259,3 +259,37 @@ def test_missing_file_and_unknown_type(tmp_path) -> None:
     other.write_text("x")
     out = run("validate", other)
     assert out.returncode == 2 and "unknown file type" in out.stderr
+
+
+def test_report_to_a_folder_that_cannot_be_written_fails_before_any_work(tmp_path: Path) -> None:
+    """A bad --out is named at once (it was found only after the report was computed)."""
+    missing = tmp_path / "no" / "report.html"
+    proc = run("report", PAYOFFS / "london_talks_2025_private.toml", "--out", missing)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {missing}: no such file or directory"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_reads_an_ordinal_scenario() -> None:
+    """validate on a graph-model file builds the model (it refused the file as 'not a game').
+    Elmira: 3 decision makers; 12 feasible states (the literature's 9, its state 9 in four
+    versions, as payoffs/elmira_ordinal.toml notes)."""
+    out = run("validate", str(PAYOFFS / "elmira_ordinal.toml"))
+    assert out.returncode == 0
+    assert "OK (ordinal scenario, 3 decision makers, 12 feasible states)" in out.stdout
+
+
+def test_solve_on_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    out = run("solve", str(tmp_path))
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"error: {tmp_path}: is a folder; expected a scenario file"
+
+
+def test_unicode_digits_are_not_payoffs(tmp_path: Path) -> None:
+    """An Arabic-Indic digit is not the number 1 in a Gambit file (regular expressions' \\d
+    matched it and float() read it)."""
+    path = tmp_path / "u.nfg"
+    path.write_text('NFG 1 R "x" { "A" "B" } { 1 1 }\n\u0661 2\n', encoding="utf-8")
+    out = run("solve", str(path))
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"error: {path}:2: expected payoff 1 of 2")

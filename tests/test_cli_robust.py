@@ -124,3 +124,23 @@ def test_bad_belief_in_the_file_names_file_line_and_key(
     err = capsys.readouterr().err
     assert f"{path}:4, key 'parameters.a.distribution.likely'" in err
     assert "likely (2) is outside the range [0, 1]" in err
+
+
+def test_two_runs_writing_the_same_points_file_do_not_corrupt_it(tmp_path: Path) -> None:
+    """Two runs with the same --out, interleaved: each writes its own temporary file, so the
+    output is one run's complete table (it was a shared '.partial' name: one run failed and the
+    file left behind could not be read)."""
+    import pandas as pd
+
+    from gametheory.analysis.uncertainty._robust import _Writer
+
+    out = tmp_path / "same.parquet"
+    first, second = _Writer(out), _Writer(out)
+    a = pd.DataFrame({"x": [1.0, 2.0]})
+    b = pd.DataFrame({"x": [3.0, 4.0, 5.0]})
+    first.write(a)
+    second.write(b)
+    first.close()
+    second.close()
+    assert pd.read_parquet(out)["x"].tolist() == [3.0, 4.0, 5.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["same.parquet"]

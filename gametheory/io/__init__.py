@@ -54,8 +54,8 @@ def load(path: str | Path) -> Scenario:
                 raise ScenarioError(
                     "is a tree scenario (it has a [tree] table), not a matrix or chip scenario; "
                     "read it with gametheory.load_tree(path) (a Tree) or "
-                    "gametheory.load_tree_scenario(path), or run 'gametheory solve FILE' or "
-                    "'gametheory report FILE'; sweeps over tree scenarios are not supported yet",
+                    "gametheory.load_tree_scenario(path) (its .sweep and .uncertainty), or run "
+                    "'gametheory solve|sweep|robust|report FILE'",
                     file=str(path),
                 ) from None
             from .ordinal import is_ordinal  # pydantic models built only when needed
@@ -75,8 +75,11 @@ def load(path: str | Path) -> Scenario:
             "is a game tree (Gambit .efg), not a scenario; read it with gametheory.load_tree(path)",
             file=str(path),
         )
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder; expected a scenario file", str(path))
     raise ScenarioError(
-        f"unknown file type '{suffix or '(none)'}'; expected a .toml scenario or a Gambit .nfg",
+        f"unknown file type '{suffix or '(none)'}'; expected a .toml scenario, a Gambit .nfg "
+        "(a game) or .efg (a game tree)",
         file=str(path),
     )
 

@@ -151,7 +151,7 @@ class _Tokens:
         """A whole number from ``low`` to ``limit`` (a strategy count or an outcome number)."""
         item = self._peek_item()
         word = item[1] if item is not None and item[0] == "word" else ""
-        if not re.fullmatch(r"\+?\d{1,19}", word) or not low <= int(word) <= limit:
+        if not re.fullmatch(r"\+?[0-9]{1,19}", word) or not low <= int(word) <= limit:
             raise self.error(f"{expected} (a whole number from {low} to {limit:,})")
         self.take("word", expected)
         return int(word)
@@ -172,14 +172,14 @@ class _Tokens:
 #: Largest exponent or digit count accepted in a number before converting it (beyond float64
 #: either way; refusing early keeps exact arithmetic on a number like 1e999999999 from hanging).
 _MAX_DIGITS = 400
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE]([+-]?\d+))?")
-_RATIONAL = re.compile(r"[+-]?\d+/\d+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE]([+-]?[0-9]+))?")
+_RATIONAL = re.compile(r"[+-]?[0-9]+/[0-9]+")
 
 
 def _parse_number(word: str) -> float | None:
     """A number token as a float (inf when out of range); None when it is not a number."""
     if len(word) > _MAX_DIGITS + 10:
-        return math.inf if re.fullmatch(r"[+-]?[\d.eE+-]+", word) else None
+        return math.inf if re.fullmatch(r"[+-]?[0-9.eE+-]+", word) else None
     match = _DECIMAL.fullmatch(word)
     if match:
         exponent = match.group(3)
@@ -294,7 +294,7 @@ def _strategies(tokens: _Tokens, players: list[str]) -> tuple[tuple[str, ...], .
 
 def _too_many(item: tuple[str, str] | None, room: int) -> bool:
     word = item[1] if item else ""
-    return bool(re.fullmatch(r"\+?\d+", word)) and (len(word) > 19 or int(word) > room)
+    return bool(re.fullmatch(r"\+?[0-9]+", word)) and (len(word) > 19 or int(word) > room)
 
 
 def _size_error(

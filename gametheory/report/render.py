@@ -40,6 +40,30 @@ def render_markdown(report: Any, figure_dir: str = "figures") -> str:
     return str(template.render(report=report, figure_dir=figure_dir))
 
 
+def check_destination(path: str | Path) -> None:
+    """Fail at once, naming ``path``, if a report cannot be written there.
+
+    Called before a report is computed, so a bad ``--out`` costs no work: the folder must exist
+    and accept a new file (tried with a temporary file, removed at once).
+
+    Raises
+    ------
+    OSError
+        The folder is missing, not a folder or not writable (the error names ``path``).
+    """
+    import tempfile
+
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder, not a report file", str(path))
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+
+
 def write_report(report: Any, path: str | Path) -> Path:
     """Write the report to ``path`` (``.html``/``.htm`` or ``.md``); return the path."""
     from ..errors import ScenarioError

@@ -51,6 +51,7 @@ counted as they arrive; only a Latin hypercube keeps one permutation per varying
 from __future__ import annotations
 
 import math
+import secrets
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -661,7 +662,8 @@ class _Writer:
 
     def __init__(self, out: str | Path) -> None:
         self.path = Path(out)
-        self.temporary = self.path.with_name(f".{self.path.name}.partial")
+        # A name of its own, so that two runs writing the same output never share a file.
+        self.temporary = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.partial")
         self.handle: Any = None
 
     def write(self, points: pd.DataFrame) -> None:
@@ -679,7 +681,11 @@ class _Writer:
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
-            self.temporary.replace(self.path)
+            try:
+                self.temporary.replace(self.path)
+            except OSError as exc:
+                self.temporary.unlink(missing_ok=True)
+                raise ScenarioError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def abort(self) -> None:
         if self.handle is not None:

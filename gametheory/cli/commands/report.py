@@ -57,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(
             "reports need matplotlib and Jinja2: pip install 'gametheory[report]'"
         ) from None
+    from ...report.render import check_destination
     from ._tree import is_tree_path
 
+    check_destination(args.out)
     if is_tree_path(args.file):
         return _tree_report(args)
     if Path(args.file).suffix.lower() == ".toml" and is_ordinal(args.file):
