@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,16 @@ def test_file_size_checked_before_parsing(tmp_path):
     path.write_text(BASE + "#" * MAX_ORDINAL_FILE_BYTES)
     with pytest.raises(ScenarioError, match="larger than"):
         read_ordinal(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("delay and and accept", "and"), ("delay AND or accept", "or"), ("delay & & accept", "&")],
+)
+def test_a_misplaced_operator_is_quoted_as_written(text: str, shown: str) -> None:
+    """The message quotes the word the user wrote (it showed '&' for a doubled 'and')."""
+    from gametheory.analysis.ordinal._logic import parse_statement
+    from gametheory.errors import ExpressionError
+
+    with pytest.raises(ExpressionError, match=f"^unexpected '{re.escape(shown)}' in statement"):
+        parse_statement(text)

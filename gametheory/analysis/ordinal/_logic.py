@@ -90,14 +90,14 @@ def parse_statement(text: str) -> Statement:
         raise ExpressionError(
             f"statement is {len(text):,} characters long; the limit is {MAX_STATEMENT_CHARS:,}"
         )
-    tokens = _tokenise(text)
+    tokens, written = _tokenise(text)
     if not tokens:
         raise ExpressionError("empty statement; expected options joined by and/or/not/if")
-    parser = _Parser(text, tokens)
+    parser = _Parser(text, tokens, written)
     tree = parser.implication(0)
     if parser.pos != len(tokens):
         raise ExpressionError(
-            f"unexpected '{tokens[parser.pos]}' in statement {_short(text)}; expected and, or, "
+            f"unexpected '{written[parser.pos]}' in statement {_short(text)}; expected and, or, "
             "if, iff, implies or the end"
         )
     names: list[str] = []
@@ -105,8 +105,10 @@ def parse_statement(text: str) -> Statement:
     return Statement(text, tuple(names), tree)
 
 
-def _tokenise(text: str) -> list[str]:
+def _tokenise(text: str) -> tuple[list[str], list[str]]:
+    """The statement's tokens (words as operators) and each token as written (for messages)."""
     tokens: list[str] = []
+    written: list[str] = []
     pos = 0
     stripped = text.rstrip()
     while pos < len(stripped):
@@ -117,18 +119,20 @@ def _tokenise(text: str) -> list[str]:
                 "name, a number, parentheses or one of and/or/not/if/iff/implies/&/|/-"
             )
         pos = match.end()
+        written.append(match.group().strip())
         word = match.group("name")
         if word is not None:
             tokens.append(_WORDS.get(word.lower(), word))
         else:
             tokens.append(match.group("number") or match.group("op"))
-    return tokens
+    return tokens, written
 
 
 class _Parser:
-    def __init__(self, text: str, tokens: list[str]) -> None:
+    def __init__(self, text: str, tokens: list[str], written: list[str]) -> None:
         self.text = text
         self.tokens = tokens
+        self.written = written
         self.pos = 0
 
     def _peek(self) -> str | None:
@@ -184,7 +188,8 @@ class _Parser:
             return inner
         if token in (")", "&", "|", "if", "iff", "implies"):
             raise ExpressionError(
-                f"unexpected '{token}' in statement {_short(self.text)}; expected an option"
+                f"unexpected '{self.written[self.pos]}' in statement {_short(self.text)}; "
+                "expected an option"
             )
         self.pos += 1
         return _Node("name", name=token)
