@@ -400,3 +400,33 @@ def test_properties_on_random_trees() -> None:
         assert {_key(eq.behaviour) for eq in spe(moved)} == {_key(eq.behaviour) for eq in result}
         checked += 1
     assert checked >= 10
+
+
+def test_a_three_mover_subgame_gets_its_mixed_equilibrium() -> None:
+    """Jordan's (1993) three-player matching pennies as a subgame where nobody sees another's
+    move: 1 wants to match 2, 2 to match 3, 3 to mismatch 1. It has no pure equilibrium (every
+    profile leaves someone wanting to switch) and a unique equilibrium, everyone mixing 1/2,
+    worth 0 to each. Player 1 may first quit for 0.5, so the subgame-perfect equilibrium quits
+    and mixes 1/2 everywhere in the subgame (before, only pure equilibria were sought in parts
+    with three movers, so none was found)."""
+
+    def pay(a: int, b: int, c: int) -> Terminal:
+        return Terminal((1 if a == b else -1, 1 if b == c else -1, 1 if c != a else -1))
+
+    def third(a: int, b: int) -> Decision:
+        return Decision("3", {"H3": pay(a, b, 0), "T3": pay(a, b, 1)}, "3")
+
+    def second(a: int) -> Decision:
+        return Decision("2", {"H2": third(a, 0), "T2": third(a, 1)}, "2")
+
+    pennies = Decision("1", {"H1": second(0), "T1": second(1)}, "1:pennies")
+    tree = Tree.build(
+        ("1", "2", "3"), Decision("1", {"play": pennies, "quit": Terminal((0.5, 0, 0))})
+    )
+    result = spe(tree)
+    assert result.complete and len(result) == 1
+    eq = result[0]
+    assert eq.strategy("1:pennies") == pytest.approx({"H1": 0.5, "T1": 0.5})
+    assert eq.strategy("2") == pytest.approx({"H2": 0.5, "T2": 0.5})
+    assert eq.strategy("3") == pytest.approx({"H3": 0.5, "T3": 0.5})
+    assert eq.payoff() == pytest.approx({"1": 0.5, "2": 0.0, "3": 0.0})

@@ -16,7 +16,9 @@ Subgame perfection (Selten 1965, 1975) by backward induction over the tree's sub
   the smaller subgames below it ("carry every equilibrium up"): a single decision node by its
   best moves (every tied move is followed), a part with information sets through its reduced
   normal form and :func:`gametheory.solve` (two movers: vertex enumeration, every extreme
-  equilibrium; three or more: pure equilibria only, so the list is then not complete).
+  equilibrium; three or more: every equilibrium by the certified ``polynomial_enumeration``
+  when the part's game has at most :data:`MAX_PART_SUPPORT_PROFILES` support profiles, e.g.
+  2x2x2, else pure equilibria only, and the list is then not complete).
 
 Nash equilibria of the whole tree come from its reduced normal form (every extreme
 equilibrium for two players), each mixed strategy turned into behaviour by Kuhn's theorem
@@ -238,9 +240,10 @@ def spe(tree: Tree, *, tol: float = DEFAULT_TOL) -> TreeSolveResult:
     TreeSolveResult
         Every pure choice at perfect-information nodes and every extreme equilibrium of the
         parts with information sets (two movers), carried up through every combination.
-        ``complete`` is False when a list was cut, a part had three or more movers (pure
-        equilibria only), or a mover was indifferent between moves that matter to others
-        (mixing between them gives further equilibria, not listed).
+        ``complete`` is False when a list was cut, a part had three or more movers and was too
+        large for certified enumeration (pure equilibria only), a part's solver could not
+        prove its list complete (a continuum), or a mover was indifferent between moves that
+        matter to others (mixing between them gives further equilibria, not listed).
 
     Cost
     ----
@@ -477,7 +480,7 @@ def _solve_part_by_normal_form(
     else:
         from .registry import solve
 
-        method = "vertex_enumeration" if len(movers) == 2 else "pure"
+        method = _part_method(reduced, len(movers))
         try:
             result = solve(reduced, method, tol=tol)
         except SolverError:
@@ -485,8 +488,8 @@ def _solve_part_by_normal_form(
                 raise
             result = solve(reduced, "auto", tol=tol)
         mixed = [list(eq.strategies) for eq in result.equilibria]
-        complete = result.complete and len(movers) == 2
-        if len(movers) > 2:
+        complete = result.complete and method != "pure"
+        if method == "pure":
             warnings.append(
                 f"the subgame at {tree.node_name(root)} has {len(movers)} movers with "
                 "information sets; only its pure equilibria are found"
@@ -511,6 +514,26 @@ def _solve_part_by_normal_form(
         }
         out.append((value, local, frozenset(int(infosets[h]) for h in arbitrary)))
     return out, complete
+
+
+#: A part with three or more movers is solved for all its equilibria (certified
+#: ``polynomial_enumeration``) when it has at most this many support profiles (2x2x2: 27,
+#: 2x2x3: 63); larger parts, which may be solved once per combination of lower equilibria,
+#: get their pure equilibria only.
+MAX_PART_SUPPORT_PROFILES = 64
+
+
+def _part_method(game: Game, movers: int) -> str:
+    """The solver for a part's reduced game among its ``movers``."""
+    if movers == 2:
+        return "vertex_enumeration"
+    from ._nplayer_auto import support_profile_count
+
+    return (
+        "polynomial_enumeration"
+        if support_profile_count(game) <= MAX_PART_SUPPORT_PROFILES
+        else "pure"
+    )
 
 
 def _movers_game(game: Game, movers: list[int]) -> Game:
