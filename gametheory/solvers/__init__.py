@@ -6,7 +6,18 @@ Importing this package registers every solver; :func:`solve` is the entry point 
 
 from __future__ import annotations
 
-from . import _gambit, _nashpy, dominance, enumeration, lemke_howson, minimax, polyenum, pure, qre  # noqa: F401  (registers)
+from . import (  # noqa: F401  (registers)
+    _gambit,
+    _nashpy,
+    dominance,
+    enumeration,
+    lemke_howson,
+    minimax,
+    polyenum,
+    pure,
+    qre,
+    sequence_form,
+)
 from .dominance import DominanceResult, iterated_dominance
 from .enumeration import is_degenerate
 from .registry import SolverInfo, choose_method, methods, register, solve

@@ -55,7 +55,6 @@ before anything of that size is allocated; two players; perfect recall.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,8 +63,15 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import GameError, SolverError
 from ..model.game import DEFAULT_TOL, payoff_scales
-from ..model.tree import MAX_REDUCED_STRATEGIES, MAX_REDUCED_WORK, Tree
-from .tree import TreeSolveResult, _best_response_value, _equilibrium, tree_regret
+from ..model.tree import MAX_REDUCED_WORK, Tree
+from .tree import (
+    TreeSolveResult,
+    _best_response_value,
+    _equilibrium,
+    reduced_form_fits,
+    register_one_equilibrium,
+    tree_regret,
+)
 
 __all__ = [
     "MAX_LCP_ROWS",
@@ -679,14 +685,7 @@ def solve_sequence(
     return behaviour, excluded_infosets(tree, behaviour), gain, warnings, pivots
 
 
-def reduced_form_fits(tree: Tree, work: int = MAX_REDUCED_WORK) -> bool:
-    """True when the reduced normal form is within its limits (counted, not listed)."""
-    counts = tree.reduced_strategy_counts()
-    return max(counts) <= MAX_REDUCED_STRATEGIES and (
-        math.prod(counts) * max(1, tree.terminals.size) <= work
-    )
-
-
+@register_one_equilibrium("sequence")
 def nash_sequence(
     tree: Tree,
     *,

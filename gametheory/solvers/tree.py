@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ from numpy.typing import NDArray
 
 from ..errors import SolverError
 from ..model.game import DEFAULT_TOL, Game, Profile, payoff_scales
-from ..model.tree import CHANCE, DECISION, TERMINAL, Tree
+from ..model.tree import CHANCE, DECISION, MAX_REDUCED_STRATEGIES, MAX_REDUCED_WORK, TERMINAL, Tree
 
 __all__ = [
     "MAX_EQUILIBRIA",
@@ -802,21 +802,16 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
 
     _require_recall(tree, "Nash equilibria of a tree")
     if method in ("sequence", "lemke_sequence"):
-        from .sequence_form import nash_sequence
-
-        return nash_sequence(tree, tol=tol)
-    if method == "auto" and tree.n_players == 2:
-        from .sequence_form import nash_sequence, reduced_form_fits
-
-        if not reduced_form_fits(tree):
-            return nash_sequence(
-                tree,
-                tol=tol,
-                warnings=(
-                    "the reduced normal form is past its limits: one equilibrium by the "
-                    "sequence form (Lemke's algorithm), not every one",
-                ),
-            )
+        return _one_equilibrium_solver("sequence")(tree, tol=tol)
+    if method == "auto" and tree.n_players == 2 and not reduced_form_fits(tree):
+        return _one_equilibrium_solver("sequence")(
+            tree,
+            tol=tol,
+            warnings=(
+                "the reduced normal form is past its limits: one equilibrium by the "
+                "sequence form (Lemke's algorithm), not every one",
+            ),
+        )
     game = tree.reduced_normal_form()
     result = solve(game, method, tol=tol)
     warnings = list(result.warnings)
@@ -839,6 +834,37 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
         complete,
         tuple(dict.fromkeys(warnings)),
         tol,
+    )
+
+
+#: Solvers for one equilibrium of a tree that need no reduced normal form, by method name. The
+#: sequence form registers itself (``gametheory.solvers`` imports it), so this module imports
+#: no module that imports it back.
+_ONE_EQUILIBRIUM: dict[str, Callable[..., TreeSolveResult]] = {}
+
+
+def register_one_equilibrium(
+    name: str,
+) -> Callable[[Callable[..., TreeSolveResult]], Callable[..., TreeSolveResult]]:
+    """Register ``func(tree, *, tol, warnings=...)`` as ``nash_tree``'s method ``name``."""
+
+    def add(func: Callable[..., TreeSolveResult]) -> Callable[..., TreeSolveResult]:
+        _ONE_EQUILIBRIUM[name] = func
+        return func
+
+    return add
+
+
+def _one_equilibrium_solver(name: str) -> Callable[..., TreeSolveResult]:
+    # Importing this module imports its package first, whose __init__ registers them.
+    return _ONE_EQUILIBRIUM[name]
+
+
+def reduced_form_fits(tree: Tree, work: int = MAX_REDUCED_WORK) -> bool:
+    """True when the reduced normal form is within its limits (counted, not listed)."""
+    counts = tree.reduced_strategy_counts()
+    return max(counts) <= MAX_REDUCED_STRATEGIES and (
+        math.prod(counts) * max(1, tree.terminals.size) <= work
     )
 
 
