@@ -510,27 +510,27 @@ def uncertainty(
     )
 
 
-def _design(
-    scenario: Scenario,
-    n: object,
-    seed: object,
-    method: str,
-    fixed: Mapping[str, float] | None,
-) -> tuple[_BeliefDesign, dict[str, float]]:
-    """Check the draws' arguments and build the design, before any work."""
-    if scenario.timing != "simultaneous":
-        raise ScenarioError(
-            "outcome probabilities of sequential scenarios are not supported yet; use the "
-            "simultaneous version of the scenario",
-            file=scenario.path,
-        )
-    _whole("the number of points", n, 1, MAX_POINTS)
-    _whole("seed", seed, 0, None)
-    if method not in METHODS:
-        raise ScenarioError(
-            f"unknown sampling method '{method}'; expected one of {', '.join(METHODS)}"
-        )
-    baseline = scenario.resolve(fixed or {})
+def beliefs_to_draw(
+    scenario: Any, fixed: Mapping[str, float] | None
+) -> tuple[dict[str, float], list[str], list[Distribution], dict[str, float]]:
+    """Which parameters are drawn, from which beliefs, and the values of the others.
+
+    A parameter is drawn when it is not in ``fixed`` and has a declared distribution or a
+    finite range (uniform over it); the others are held at their baseline (or ``fixed``)
+    value. Works for chip and tree scenarios alike.
+
+    Returns
+    -------
+    baseline, names, beliefs, held
+        Every parameter's baseline value (with ``fixed`` applied), the drawn parameters in file
+        order with their beliefs, and the held values.
+
+    Raises
+    ------
+    ScenarioError
+        When no parameter can be drawn.
+    """
+    baseline: dict[str, float] = dict(scenario.resolve(fixed or {}))
     names: list[str] = []
     beliefs: list[Distribution] = []
     held: dict[str, float] = {}
@@ -551,6 +551,30 @@ def _design(
             "[min, max] (uniform over it), on at least one parameter that is not held fixed",
             file=scenario.path,
         )
+    return baseline, names, beliefs, held
+
+
+def _design(
+    scenario: Scenario,
+    n: object,
+    seed: object,
+    method: str,
+    fixed: Mapping[str, float] | None,
+) -> tuple[_BeliefDesign, dict[str, float]]:
+    """Check the draws' arguments and build the design, before any work."""
+    if scenario.timing != "simultaneous":
+        raise ScenarioError(
+            "outcome probabilities of sequential scenarios are not supported yet; use the "
+            "simultaneous version of the scenario",
+            file=scenario.path,
+        )
+    _whole("the number of points", n, 1, MAX_POINTS)
+    _whole("seed", seed, 0, None)
+    if method not in METHODS:
+        raise ScenarioError(
+            f"unknown sampling method '{method}'; expected one of {', '.join(METHODS)}"
+        )
+    baseline, names, beliefs, held = beliefs_to_draw(scenario, fixed)
     count = int(n)  # type: ignore[call-overload]
     if method == "lhs" and 4 * count * len(names) > MAX_LHS_BYTES:
         raise ScenarioError(

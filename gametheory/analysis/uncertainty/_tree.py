@@ -20,11 +20,18 @@ from typing import Any
 
 from ...errors import GameTheoryError, ScenarioError
 from ...model._hooks import provide
-from ...model.distributions import Distribution
 from ...model.game import DEFAULT_TOL
 from ...model.tree_scenario import TreeScenario
 from ...sweeps.tree import CONCEPTS, MAX_TREE_POINTS, equilibria_rows, solve_tree
-from ._robust import METHODS, Outcome, Uncertainty, _BeliefDesign, _whole, wilson_interval
+from ._robust import (
+    METHODS,
+    Outcome,
+    Uncertainty,
+    _BeliefDesign,
+    _whole,
+    beliefs_to_draw,
+    wilson_interval,
+)
 
 __all__ = ["tree_uncertainty"]
 
@@ -88,24 +95,7 @@ def tree_uncertainty(
         )
     if concept not in CONCEPTS:
         raise ScenarioError(f"unknown concept '{concept}' for trees; expected one of {CONCEPTS}")
-    baseline = scenario.resolve(fixed or {})
-    names: list[str] = []
-    beliefs: list[Distribution] = []
-    held: dict[str, float] = {}
-    for name, parameter in scenario.parameters.items():
-        if name in (fixed or {}) or (
-            parameter.distribution is None and (parameter.min is None or parameter.max is None)
-        ):
-            held[name] = baseline[name]
-            continue
-        names.append(name)
-        beliefs.append(parameter.belief)
-    if not names:
-        raise ScenarioError(
-            "no parameter has a belief to draw from: declare a distribution, or a finite range "
-            "[min, max] (uniform over it), on at least one parameter that is not held fixed",
-            file=scenario.path,
-        )
+    baseline, names, beliefs, held = beliefs_to_draw(scenario, fixed)
     design = _BeliefDesign(
         "uniform" if method == "random" else method,
         tuple(names),
