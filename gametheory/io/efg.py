@@ -375,17 +375,7 @@ class _FastReader:
                 raise _FallbackError
             pos = m.end()
             node_set = self._node(m.groups())
-            index = len(out.parent)
-            out.parent.append(parent)
-            out.depth.append(depth)
-            if info is None:
-                out.move.append("")
-                out.probability.append(1.0)
-            else:
-                j = len(info.moves) - left
-                out.move.append(info.moves[j])
-                probs = info.probabilities
-                out.probability.append(probs[j] if probs is not None else 1.0)
+            index = out.add(parent, depth, info, left)
             if node_set is not None:
                 declared += len(node_set.moves)
                 if declared > MAX_NODES:
@@ -545,6 +535,25 @@ class _Nodes:
     token: list[int] = field(default_factory=list)  # first token of each (token reader only)
     stream: _Stream | None = None  # for line numbers (token reader only)
 
+    def add(self, parent: int, depth: int, info: _Infoset | None, left: int) -> int:
+        """Record a node below ``parent`` and return its index.
+
+        It is the move ``left`` from the end of ``info``'s moves, or the root when ``info`` is
+        None.
+        """
+        index = len(self.parent)
+        self.parent.append(parent)
+        self.depth.append(depth)
+        if info is None:
+            self.move.append("")
+            self.probability.append(1.0)
+        else:
+            j = len(info.moves) - left
+            self.move.append(info.moves[j])
+            probs = info.probabilities
+            self.probability.append(probs[j] if probs is not None else 1.0)
+        return index
+
 
 class _Reader:
     """Reads the node list depth first, checking counts as it goes."""
@@ -571,17 +580,7 @@ class _Reader:
             start = s.base + s.i
             out.token.append(start)
             node_set = self._node()
-            index = len(out.parent)
-            out.parent.append(parent)
-            out.depth.append(depth)
-            if info is None:
-                out.move.append("")
-                out.probability.append(1.0)
-            else:
-                j = len(info.moves) - left
-                out.move.append(info.moves[j])
-                probs = info.probabilities
-                out.probability.append(probs[j] if probs is not None else 1.0)
+            index = out.add(parent, depth, info, left)
             if node_set is not None:
                 moves = len(node_set.moves)
                 declared += moves
