@@ -6,6 +6,8 @@ Nash equilibrium (no project code), used to test the project's own check and its
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 from pathlib import Path
 
@@ -20,6 +22,26 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYOFFS = ROOT / "payoffs"
+
+
+def regret_n_player(payoffs: np.ndarray, strategies) -> float:
+    """Largest gain from a pure deviation, summing over every pure profile (an oracle
+    independent of the solvers' vectorised regret)."""
+    n = payoffs.shape[0]
+    shape = payoffs.shape[1:]
+    worst = 0.0
+    for i in range(n):
+        values = np.zeros(shape[i])
+        for s in itertools.product(*(range(k) for k in shape)):
+            weight = math.prod(strategies[q][s[q]] for q in range(n) if q != i)
+            values[s[i]] += weight * payoffs[i][s]
+        worst = max(worst, float(values.max() - values @ strategies[i]))
+    return worst
+
+
+def flat_profile(profile) -> tuple[float, ...]:
+    """A profile as one rounded tuple, for comparing sets of equilibria."""
+    return tuple(np.round(np.concatenate(profile), 6) + 0.0)
 
 
 def regret_bimatrix(A, B, x, y) -> float:

@@ -21,26 +21,14 @@ import gametheory as gt
 from gametheory.errors import SolverError
 from gametheory.solvers.polyenum import MAX_SUPPORT_PROFILES, polynomial_enumeration
 
+from .conftest import flat_profile, regret_n_player
+
 METHOD = "polynomial_enumeration"
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
-def regret(payoffs: np.ndarray, strategies) -> float:
-    """Largest gain from a pure deviation, summing over every pure profile."""
-    n = payoffs.shape[0]
-    shape = payoffs.shape[1:]
-    worst = 0.0
-    for i in range(n):
-        values = np.zeros(shape[i])
-        for s in itertools.product(*(range(k) for k in shape)):
-            weight = math.prod(strategies[q][s[q]] for q in range(n) if q != i)
-            values[s[i]] += weight * payoffs[i][s]
-        worst = max(worst, float(values.max() - values @ strategies[i]))
-    return worst
-
-
-def flat(profile) -> tuple[float, ...]:
-    return tuple(np.round(np.concatenate(profile), 6) + 0.0)
+regret = regret_n_player
+flat = flat_profile
 
 
 def check_all(game: gt.Game, result) -> None:
