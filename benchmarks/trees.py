@@ -16,10 +16,12 @@ It prints seconds, the ratio Gambit / ours, and whether Gambit's equilibrium giv
 subgame-perfect payoffs (it need not: a Nash equilibrium of the tree may rest on threats).
 
 A second table (``--imperfect``) times one Nash equilibrium of seeded two-player
-*imperfect-information* trees (:func:`imperfect_tree`: chance deals one of four hands at the
-root, which player 1 sees and player 2 does not; then the players alternate, each not seeing
-the other's last move; ~1,000 and ~10,000 leaves): ours by Lemke's algorithm on the sequence
-form (``nash_tree(method="sequence")``, re-check included) against pygambit's sequence-form LCP
+*imperfect-information* trees (:func:`imperfect_tree`: chance deals one of ``--chance`` (5)
+hands at the root, which player 1 sees and player 2 does not; then the players alternate, each
+not seeing the other's last move; 1,280 and 10,240 leaves by default; ``--imperfect-seeds``
+for several trees of each size): ours by Lemke's algorithm on the sequence form
+(``nash_tree(method="sequence")``: the logit priors then the centroid sharing the work,
+re-check included; the table names the prior whose path ended) against pygambit's sequence-form LCP
 (``lcp_solve(use_strategic=False)``; pygambit 17 refuses ``stop_after`` on trees, and its
 tree LCP stops after one equilibrium anyway) on the same trees, in a child process with a time
 limit ("> limit s" when it does not finish).
@@ -27,7 +29,8 @@ limit ("> limit s" when it does not finish).
 Usage::
 
     python benchmarks/trees.py [--sizes 1000 10000 100000] [--seed 1] [--gambit-timeout 120]
-        [--imperfect 1000 10000]
+        [--imperfect 1000 10000] [--imperfect-seeds 1 2 3] [--chance 5]
+        [--skip-gambit-imperfect]
 """
 
 from __future__ import annotations
@@ -150,29 +153,37 @@ def time_gambit_lcp(text: str, timeout: float) -> tuple[float, float] | None:
     return queue.get() if not queue.empty() else None
 
 
-def imperfect_table(sizes: list[int], seed: int, timeout: float) -> None:
+def imperfect_table(
+    sizes: list[int], seeds: list[int], chance: int, timeout: float, gambit: bool
+) -> None:
     """Print ours vs pygambit on imperfect-information trees of the given leaf counts."""
+    from gametheory.solvers.sequence_form import sequence_form
+
     print(
-        f"\n{'leaves':>8} {'rows':>7} {'ours':>9} {'pivots':>7} {'gain':>8} "
-        f"{'gambit lcp':>11} {'ratio':>7}"
+        f"\n{'leaves':>8} {'seed':>4} {'rows':>7} {'ours':>9} {'pivots':>7} {'gain':>8} "
+        f"{'gambit lcp':>11} {'ratio':>7}  prior"
     )
     for size in sizes:
-        tree = imperfect_tree(size, seed)
-        from gametheory.solvers.sequence_form import sequence_form
-
-        rows = sequence_form(tree).lcp_rows
-        elapsed, result = time_sequence(tree)
-        pivots = result.method.split("(")[-1].split(" pivots")[0]
-        theirs = time_gambit_lcp(dumps_efg(tree), timeout)
-        if theirs is None:
-            gambit, ratio = f"> {timeout:.0f} s", f"> {timeout / elapsed:.1f}x"
-        else:
-            gambit, ratio = f"{theirs[0]:.2f} s", f"{theirs[0] / elapsed:.1f}x"
-        print(
-            f"{tree.terminals.size:>8,} {rows:>7,} {elapsed:>7.2f} s {pivots:>7} "
-            f"{result[0].gain:>8.1e} {gambit:>11} {ratio:>7}",
-            flush=True,
-        )
+        for seed in seeds:
+            tree = imperfect_tree(size, seed, chance=chance)
+            rows = sequence_form(tree).lcp_rows
+            elapsed, result = time_sequence(tree)
+            start = result.method.split("algorithm from the ")[-1]
+            prior, pivots = start.split(" (", 1)[0], start.split("(")[-1].split(" pivots")[0]
+            if "precision" in start:
+                prior += " " + start.split("precision ")[1].split(")")[0]
+            theirs = time_gambit_lcp(dumps_efg(tree), timeout) if gambit else None
+            if not gambit:
+                their_text, ratio = "not run", "-"
+            elif theirs is None:
+                their_text, ratio = f"> {timeout:.0f} s", f"> {timeout / elapsed:.1f}x"
+            else:
+                their_text, ratio = f"{theirs[0]:.2f} s", f"{theirs[0] / elapsed:.1f}x"
+            print(
+                f"{tree.terminals.size:>8,} {seed:>4} {rows:>7,} {elapsed:>7.2f} s {pivots:>7} "
+                f"{result[0].gain:>8.1e} {their_text:>11} {ratio:>7}  {prior}",
+                flush=True,
+            )
 
 
 def time_ours(tree: gt.Tree) -> tuple[float, float, np.ndarray]:
@@ -232,6 +243,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--gambit-timeout", type=float, default=60.0)
     parser.add_argument("--imperfect", type=int, nargs="*", default=[1_000, 10_000])
+    parser.add_argument("--imperfect-seeds", type=int, nargs="+", default=[1])
+    parser.add_argument("--chance", type=int, default=5, help="hands dealt at the root")
+    parser.add_argument("--skip-gambit-imperfect", action="store_true")
     args = parser.parse_args()
     print(
         f"{'nodes':>8} {'ours build':>9} {'ours spe':>9} {'ours read':>10} {'gambit read':>12} "
@@ -264,7 +278,13 @@ def main() -> None:
             flush=True,
         )
     if args.imperfect:
-        imperfect_table(args.imperfect, args.seed, args.gambit_timeout)
+        imperfect_table(
+            args.imperfect,
+            args.imperfect_seeds,
+            args.chance,
+            args.gambit_timeout,
+            not args.skip_gambit_imperfect,
+        )
 
 
 if __name__ == "__main__":

@@ -187,7 +187,8 @@ def test_three_players_refused() -> None:
 
 def test_random_trees_with_ties_pass_the_regret_check() -> None:
     """Small-integer payoffs (ties, degenerate LCPs), chance and information sets: every
-    result passes the reduced-normal-form regret check, from the centroid and random priors."""
+    result passes the reduced-normal-form regret check, from the default (logit) priors and
+    random priors."""
     rng = np.random.default_rng(7)
     for k in range(20):
         tree = random_tree_with_information_sets(rng)
@@ -290,6 +291,76 @@ def test_prior_validation_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sf, "MAX_LCP_ROWS", 10)
     with pytest.raises(SolverError, match="limit is 10"):
         sf.sequence_form(tree)
+
+
+def prisoners_dilemma() -> Tree:
+    """Simultaneous prisoner's dilemma as a tree (B does not see A's move): T=5, R=3, P=1, S=0."""
+    pay = {("C", "c"): (3, 3), ("C", "d"): (0, 5), ("D", "c"): (5, 0), ("D", "d"): (1, 1)}
+
+    def reply(a: str) -> Decision:
+        return Decision("B", {b: Terminal(pay[(a, b)]) for b in ("c", "d")}, "B")
+
+    return Tree.build(("A", "B"), Decision("A", {"C": reply("C"), "D": reply("D")}))
+
+
+def test_logit_prior_follows_a_dominant_move() -> None:
+    """Defection strictly dominates by 1 or 2 (of a range of 5) at every node: the logit
+    response at precision 100 puts weight exp(-100 * 1/5) ~ 2e-9 on cooperating (McKelvey and
+    Palfrey 1998's logit rule); the floor keeps the prior fully mixed at 1e-6."""
+    tree = prisoners_dilemma()
+    prior = sf.logit_prior(tree, 100.0)
+    assert prior.min() >= 1e-6 * 0.99
+    sums = np.add.reduceat(prior, tree.action_offset[:-1])
+    assert sums == pytest.approx(np.ones(tree.n_infosets))
+    assert prior[tree.action_offset[0] + 1] == pytest.approx(1.0, abs=1e-5)  # A defects
+    assert prior[tree.action_offset[1] + 1] == pytest.approx(1.0, abs=1e-5)  # B defects
+
+
+def test_logit_prior_of_matching_pennies_is_the_centre() -> None:
+    """Every logit QRE of symmetric matching pennies is (1/2, 1/2) (McKelvey and Palfrey 1995):
+    the logit responses to the centre are the centre, so the prior stays there."""
+    prior = sf.logit_prior(matching_pennies(), 300.0)
+    assert prior == pytest.approx(np.full(4, 0.5), abs=1e-12)
+
+
+def test_a_path_run_in_slices_is_the_same_path() -> None:
+    """Resuming a path (as the portfolio of priors does) changes nothing: pivoting one step at
+    a time ends at the same basis, after as many pivots, as one uninterrupted run."""
+    rng = np.random.default_rng(21)
+    for _ in range(5):
+        tree = random_tree_with_information_sets(rng)
+        prior = sf.logit_prior(tree, 30.0)
+        x, y, _, pivots = sf.lemke_sequence(tree, prior)
+        path = sf._LemkePath(tree, prior, None)
+        steps = 0
+        while not path.advance(1):
+            steps += 1
+        x2, y2, _, pivots2 = path.result()
+        assert pivots2 == pivots == steps + 1
+        assert np.array_equal(x, x2) and np.array_equal(y, y2)
+
+
+def test_priors_share_the_work_when_slices_are_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With slices of 3 pivots the priors take turns (the notes count the other paths' pivots);
+    the result is still an equilibrium of Kuhn poker with its value -1/18 (Kuhn 1950)."""
+    monkeypatch.setattr(sf, "SLICE_MIN", 1)
+    tree = kuhn_poker()
+    result = sf.nash_sequence(tree)
+    assert result[0].payoffs[0] == pytest.approx(-1 / 18, abs=1e-9)
+    assert tree_regret(tree, result[0].behaviour) <= 1e-9
+    assert any("paths from other priors" in w for w in result.warnings)
+
+
+def test_every_prior_failing_raises_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When every default prior's path fails, the last failure is raised (not a hang, not a
+    wrong answer)."""
+
+    def broken(self: object, pivots: int) -> bool:
+        raise SolverError("met a singular basis (injected)")
+
+    monkeypatch.setattr(sf._LemkePath, "advance", broken)
+    with pytest.raises(SolverError, match="singular basis"):
+        sf.nash_sequence(kuhn_poker())
 
 
 def test_pivot_limit_raises() -> None:
