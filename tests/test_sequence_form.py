@@ -251,10 +251,9 @@ def test_general_sum_random_trees_both_pass_regret() -> None:
         assert float(theirs.equilibrium.max_regret()) <= 1e-7
 
 
-def test_auto_uses_the_sequence_form_past_the_reduced_limits() -> None:
-    """Player 1 has 2^18 reduced strategies (over the 200,000 limit): auto says it used the
-    sequence form, and the equilibrium passes the best-response check."""
-    rng = np.random.default_rng(3)
+def large_information_tree(rng: np.random.Generator) -> Tree:
+    """Chance picks one of 18 branches; in each, player 1 moves u/v and player 2, seeing
+    nothing of which branch or move, answers l/r after u: 2^18 reduced strategies for 1."""
     leaves = {}
     for k in range(18):
         leaves[f"m{k}"] = Decision(
@@ -271,13 +270,58 @@ def test_auto_uses_the_sequence_form_past_the_reduced_limits() -> None:
                 "v": Terminal(tuple(rng.normal(size=2))),
             },
         )
-    tree = Tree.build(("1", "2"), Chance({k: (1 / 18, node) for k, node in leaves.items()}))
+    return Tree.build(("1", "2"), Chance({k: (1 / 18, node) for k, node in leaves.items()}))
+
+
+def test_auto_uses_the_sequence_form_past_the_reduced_limits() -> None:
+    """Player 1 has 2^18 reduced strategies (over the 200,000 limit): auto says it used the
+    sequence form, and the equilibrium passes the best-response check."""
+    tree = large_information_tree(np.random.default_rng(3))
     assert not sf.reduced_form_fits(tree)
     result = nash_tree(tree)
     assert "sequence form" in result.method and not result.complete
     assert any("past its limits" in w for w in result.warnings)
     gain, _ = sf.nash_gain(tree, result[0].behaviour)
     assert gain <= 1e-9
+
+
+def test_subgame_past_the_reduced_limits_is_solved_by_the_sequence_form() -> None:
+    """Subgame perfection where a proper subgame (the 2^18-strategy tree above, behind an
+    outside option worth 10 to player 1, above any payoff inside) is past the reduced normal
+    form's limits: one equilibrium of it by the sequence form, said, not complete; player 1
+    takes the outside option (10 beats every payoff in the subgame)."""
+    inner = large_information_tree(np.random.default_rng(3))
+    assert np.abs(inner.payoffs).max() < 10
+    tree = Tree.build(
+        ("1", "2"),
+        Decision("1", {"out": Terminal((10.0, 0.0)), "in": _as_node(inner, 0)}, "start"),
+    )
+    result = gt.spe_tree(tree)
+    assert len(result) == 1 and not result.complete
+    assert any("past the reduced normal form's limits" in w for w in result.warnings)
+    eq = result[0]
+    assert eq.strategy("start") == pytest.approx({"out": 1.0, "in": 0.0})
+    assert gt.solvers.tree.spe_gain(tree, eq.behaviour) <= 1e-9
+
+
+def _as_node(tree: Tree, node: int):  # type: ignore[no-untyped-def]
+    """The subtree of ``tree`` at ``node`` as builder nodes (labels and information sets kept)."""
+    kind = int(tree.kind[node])
+    if kind == 0:
+        t = int(np.searchsorted(tree.terminals, node))
+        return Terminal(tuple(float(v) for v in tree.payoffs[t]))
+    start = int(tree.first_child[node])
+    kids = range(start, start + int(tree.n_children[node]))
+    if kind == 2:
+        return Chance(
+            {tree.move_labels[c]: (float(tree.probability[c]), _as_node(tree, c)) for c in kids}
+        )
+    h = int(tree.infoset[node])
+    return Decision(
+        tree.players[int(tree.infoset_owner[h])],
+        {tree.move_labels[c]: _as_node(tree, c) for c in kids},
+        tree.infoset_labels[h],
+    )
 
 
 def test_prior_validation_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -468,8 +468,10 @@ def _solve_part_by_normal_form(
     """Equilibria of a part with information sets, through its reduced normal form."""
     nodes = np.sort(np.concatenate([part, np.array(sorted(frontier_values), dtype=np.int64)]))
     sub, infosets = _extract(tree, nodes, frontier_values)
-    game = sub.reduced_normal_form()
     movers = sorted({int(o) for o in sub.infoset_owner})
+    if sub.n_players == 2 and len(movers) == 2 and not reduced_form_fits(sub):
+        return _solve_part_by_sequence_form(tree, root, sub, infosets, tol, warnings)
+    game = sub.reduced_normal_form()
     reduced = _movers_game(game, movers)
     if len(movers) == 1:
         own = reduced.payoffs[0]
@@ -514,6 +516,32 @@ def _solve_part_by_normal_form(
         }
         out.append((value, local, frozenset(int(infosets[h]) for h in arbitrary)))
     return out, complete
+
+
+def _solve_part_by_sequence_form(
+    tree: Tree,
+    root: int,
+    sub: Tree,
+    infosets: IntArray,
+    tol: float,
+    warnings: list[str],
+) -> tuple[list[tuple[FloatArray, dict[int, FloatArray], frozenset[int]]], bool]:
+    """One equilibrium of a large two-player part by the sequence form (not complete)."""
+    result = _one_equilibrium_solver("sequence")(sub, tol=tol)
+    warnings.append(
+        f"the subgame at {tree.node_name(root)} is past the reduced normal form's limits: one "
+        f"equilibrium by the {result.method.split(';')[0]}, not every one"
+    )
+    out = []
+    for eq in result.equilibria:
+        behaviour = eq.behaviour
+        local = {
+            int(infosets[h]): np.array(behaviour[sub.action_offset[h] : sub.action_offset[h + 1]])
+            for h in range(sub.n_infosets)
+        }
+        value = sub.values(behaviour)[0]
+        out.append((value, local, frozenset(int(infosets[h]) for h in eq.arbitrary)))
+    return out, False
 
 
 #: A part with three or more movers is solved for all its equilibria (certified
