@@ -111,6 +111,9 @@ MAX_PIVOTS_FACTOR = 20
 LOGIT_ITERATIONS = 200
 #: The default priors, tried in turn: logit precisions (payoffs scaled to 1), then the centroid.
 LOGIT_PRECISIONS = (100.0, 30.0, 300.0, 10.0)
+#: Below this many LCP rows the centroid is tried first (paths are short; the logit priors'
+#: passes over the tree would cost more than the pivots they save).
+SMALL_LCP_ROWS = 1_000
 #: Fewest pivots in the first slice each default prior gets (see :func:`solve_sequence`).
 SLICE_MIN = 500
 #: Pivots between two sparse LU factorisations of the basis.
@@ -833,7 +836,7 @@ def nash_gain(tree: Tree, behaviour: FloatArray) -> tuple[float, str]:
 
 
 def _attempts(
-    tree: Tree, prior: ArrayLike | None, rng: np.random.Generator | int | None
+    tree: Tree, rows: int, prior: ArrayLike | None, rng: np.random.Generator | int | None
 ) -> list[tuple[str, Callable[[], FloatArray]]]:
     """The priors to try: name and how to make it (made only when its turn comes)."""
     if prior is not None:
@@ -844,8 +847,10 @@ def _attempts(
         (f"logit prior (precision {lam:g})", partial(logit_prior, tree, lam))
         for lam in LOGIT_PRECISIONS
     ]
-    attempts.append(("centroid prior", partial(_prior, tree, None, None)))
-    return attempts
+    centroid = ("centroid prior", partial(_prior, tree, None, None))
+    if rows < SMALL_LCP_ROWS:  # any path is short; the logit passes would cost more
+        return [centroid, *attempts]
+    return [*attempts, centroid]
 
 
 def solve_sequence(
@@ -858,7 +863,8 @@ def solve_sequence(
     """One equilibrium's behaviour, excluded sets, re-checked gain, notes, pivots and prior.
 
     With neither ``prior`` nor ``rng``, several priors share the work: the logit priors
-    (:func:`logit_prior`, precisions :data:`LOGIT_PRECISIONS`) and then the centroid each run
+    (:func:`logit_prior`, precisions :data:`LOGIT_PRECISIONS`) and then the centroid (the
+    centroid first below :data:`SMALL_LCP_ROWS` rows) each run
     in turn for a slice of pivots (an eighth of the LCP's rows, at least
     :data:`SLICE_MIN`), the slice doubling after every round, until one path ends at an
     equilibrium that passes the re-check. Paths are resumed, not restarted, so the work is at
@@ -868,7 +874,7 @@ def solve_sequence(
     re-check) is dropped and said in the notes; when all fail the last error is raised.
     """
     rows = _check_tree(tree)
-    attempts = _attempts(tree, prior, rng)
+    attempts = _attempts(tree, rows, prior, rng)
     paths: dict[int, _LemkePath] = {}
     alive = list(range(len(attempts)))
     notes: list[str] = []
