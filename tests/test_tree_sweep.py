@@ -239,8 +239,7 @@ def test_cli_sweep_grid_with_set_and_out(
         (["--grid", "p_hawkk=0:1:3"], "unknown parameter 'p_hawkk'; did you mean 'p_hawk'"),
         (["--grid", "p_hawk=0:1:3", "--set", "p_hawk=0.2"], "both fixed"),
         (["--grid", "p_hawk=0:1:3", "--method", "pure"], "--method does not apply to tree"),
-        (["--grid", "p_hawk=0:1:3", "--workers", "2"], "--workers does not apply to tree"),
-        (["--grid", "p_hawk=0:1:3", "--resume", "--out", "x.csv"], "--resume does not apply"),
+        (["--grid", "p_hawk=0:1:3", "--resume"], "--resume needs --out"),
         (["--grid", "p_hawk=0:1:3", "--processes", "4"], "at most 2 processes"),
     ],
 )

@@ -60,6 +60,8 @@ _PROB_TOL = 1e-9
 _LABEL_IDS = 3
 
 NodeKind = Literal["decision", "chance", "terminal"]
+#: Fields of a :class:`TreeScenario` held as read-only mappings (dicts when pickled).
+_READ_ONLY = frozenset({"parameters", "default_payoffs", "hidden", "infoset_of"})
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,30 @@ class TreeScenario:
         object.__setattr__(self, "order", order)
         self._check_names()
         object.__setattr__(self, "infoset_of", MappingProxyType(self._infosets(by_id)))
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self) -> dict[str, Any]:
+        """The fields as plain data, for pickling.
+
+        Read-only mappings become dicts (a mapping proxy does not pickle) and cached values
+        are dropped. Sweeps send the scenario to worker processes and Dask workers this way.
+        """
+        state = {
+            name: dict(value) if isinstance(value, MappingProxyType) else value
+            for name, value in vars(self).items()
+        }
+        state.pop("_infoset_first", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore the fields, the mappings read-only again.
+
+        The structure was checked when the scenario was made, so it is not checked again.
+        """
+        for name, value in state.items():
+            if name in _READ_ONLY:
+                value = MappingProxyType(dict(value))
+            object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------ structure checks
     def _check_players(self) -> None:

@@ -20,7 +20,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -90,10 +90,13 @@ def run_chunks(
     scheduler: str | None = None,
     skip: set[int] | None = None,
     progress: bool = True,
+    solve: Callable[..., pd.DataFrame] = solve_chunk,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Solve the chunks of a design (except ``skip``), yielding ``(chunk number, rows)``.
 
     Chunks may arrive out of order from parallel executors; their numbers say where they go.
+    ``solve(scenario, design, start, stop, method, tol)`` makes a chunk's rows (tree sweeps
+    pass their own; it must be a module-level function, sent to workers by reference).
     """
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise ScenarioError(f"chunk size must be a positive whole number, got {chunk_size!r}")
@@ -102,7 +105,7 @@ def run_chunks(
     try:
         if executor == "inline":
             for task in tasks:
-                frame = solve_chunk(scenario, design, task.start, task.stop, method, tol)
+                frame = solve(scenario, design, task.start, task.stop, method, tol)
                 bar.update(task.stop - task.start)
                 yield task.index, frame
         elif executor == "processes":
@@ -114,9 +117,10 @@ def run_chunks(
                 method,
                 tol,
                 bar,
+                solve,
             )
         elif executor == "dask":
-            yield from _dask(scenario, design, tasks, method, tol, bar, workers, scheduler)
+            yield from _dask(scenario, design, tasks, method, tol, bar, workers, scheduler, solve)
         else:
             raise ScenarioError(
                 f"unknown executor '{executor}'; expected 'inline', 'processes' or 'dask'"
@@ -212,6 +216,7 @@ def _bounded(
     method: str,
     tol: float,
     bar: Any,
+    solve: Callable[..., pd.DataFrame] = solve_chunk,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Run tasks on a pool with at most twice the worker count in flight."""
     limit = 2 * max(1, getattr(pool, "_max_workers", 2))
@@ -223,9 +228,7 @@ def _bounded(
                 task = next(queue, None)
                 if task is None:
                     break
-                future = pool.submit(
-                    solve_chunk, scenario, design, task.start, task.stop, method, tol
-                )
+                future = pool.submit(solve, scenario, design, task.start, task.stop, method, tol)
                 pending[future] = task
             if not pending:
                 break
@@ -250,6 +253,7 @@ def _dask(
     bar: Any,
     workers: int | None,
     scheduler: str | None,
+    solve: Callable[..., pd.DataFrame] = solve_chunk,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -277,7 +281,7 @@ def _dask(
             if task is None:
                 return False
             future = client.submit(
-                solve_chunk, scenario_f, design_f, task.start, task.stop, method, tol, pure=False
+                solve, scenario_f, design_f, task.start, task.stop, method, tol, pure=False
             )
             owner[future.key] = task
             running.add(future)

@@ -38,9 +38,11 @@ and at most :data:`MAX_TREE_POINTS` points (each point is solved on its own).
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import hashlib
+import json
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -53,17 +55,23 @@ from ..model.scenario import Scenario
 from ..model.tree import CHANCE, DECISION, Tree
 from ..model.tree_scenario import TreeScenario
 from .design import Design, grid_design, sample_design
+from .results import EXECUTORS, MAX_WORKERS
+from .run import ChunkStore, run_chunks
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CHUNK",
     "CONCEPTS",
     "MAX_PROCESSES",
     "MAX_TREE_POINTS",
     "TreeSweep",
+    "default_chunk_size",
     "equilibria_rows",
     "solve_tree",
+    "solve_tree_chunk",
+    "tree_scenario_hash",
     "tree_sweep",
 ]
 
@@ -75,11 +83,10 @@ MAX_TREE_POINTS = 1_000_000
 MAX_PROCESSES = 2
 #: Probabilities below this count as zero (a path not taken).
 _ZERO = 1e-12
-#: Points handed to a worker process at a time.
-_CHUNK = 64
+#: Most points per chunk by default (a chunk of hand-written trees takes about a second).
+CHUNK = 1_000
 
 
-@dataclass(frozen=True, eq=False)
 class TreeSweep:
     """The results of a tree sweep: the tidy table, the design and the concept.
 
@@ -91,14 +98,36 @@ class TreeSweep:
         The points (a :class:`~gametheory.sweeps.design.Design`).
     concept
         ``"spe"``, ``"nash"``, ``"bne"`` or ``"pbe"``.
-    table
-        One row per (point, equilibrium); columns in the module docstring.
+    path
+        The output file, when the sweep was written to one (the table is then read from it on
+        first use).
     """
 
-    scenario: TreeScenario
-    design: Design
-    concept: str
-    table: pd.DataFrame
+    __slots__ = ("_table", "concept", "design", "path", "scenario")
+
+    def __init__(
+        self,
+        scenario: TreeScenario,
+        design: Design,
+        concept: str,
+        table: pd.DataFrame | None = None,
+        *,
+        path: Path | None = None,
+    ) -> None:
+        if table is None and path is None:
+            raise ScenarioError("a tree sweep needs its table or the file holding it")
+        self.scenario = scenario
+        self.design = design
+        self.concept = concept
+        self.path = path
+        self._table = table
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per (point, equilibrium); columns in the module docstring."""
+        if self._table is None:
+            self._table = _read_table(cast(Path, self.path))
+        return self._table
 
     def point_outcomes(self) -> pd.DataFrame:
         """One row per point: its parameters, ``n_equilibria``, ``complete`` and ``outcome``.
@@ -107,22 +136,15 @@ class TreeSweep:
         ``" | "``.
         """
         params = list(self.design.names)
-        rows = []
-        for point, group in self.table.groupby("point", sort=True):
-            labels = list(dict.fromkeys(str(o) for o in group["outcome"]))
-            first = group.iloc[0]
-            rows.append(
-                {
-                    "point": int(cast(int, point)),
-                    **{name: float(first[name]) for name in params},
-                    "n_equilibria": int(first["n_equilibria"]),
-                    "complete": bool(first["complete"]),
-                    "outcome": " | ".join(labels),
-                }
-            )
-        import pandas as pd
-
-        return pd.DataFrame(rows, columns=["point", *params, "n_equilibria", "complete", "outcome"])
+        table = self.table
+        first = table.groupby("point", sort=True).first()
+        distinct = table.drop_duplicates(["point", "outcome"])
+        joined = distinct.groupby("point", sort=True)["outcome"].agg(" | ".join)
+        out = first[params].astype(float)
+        out["n_equilibria"] = first["n_equilibria"].astype(int)
+        out["complete"] = first["complete"].astype(bool)
+        out["outcome"] = joined
+        return out.rename_axis("point").reset_index()
 
     def summary(self) -> pd.DataFrame:
         """Share of the points where each joint outcome holds, most common first.
@@ -265,14 +287,6 @@ def equilibria_rows(
     return rows
 
 
-def _solve_many(trees: Sequence[Tree], concept: str, tol: float) -> list[list[dict[str, Any]]]:
-    out = []
-    for tree in trees:
-        behaviours, complete = solve_tree(tree, concept, tol)
-        out.append(equilibria_rows(tree, behaviours, complete))
-    return out
-
-
 # ---------------------------------------------------------------------- the sweep
 def _design(
     scenario: TreeScenario,
@@ -303,6 +317,120 @@ def _design(
     )
 
 
+def default_chunk_size(size: int) -> int:
+    """Points per chunk when none is given: a sixteenth of the design, at most :data:`CHUNK`.
+
+    It depends on the design only (not on the executor), so a sweep interrupted on one
+    executor can be resumed on another.
+    """
+    return max(1, min(CHUNK, -(-size // 16)))
+
+
+def tree_scenario_hash(scenario: TreeScenario) -> str:
+    """A content hash of what determines the trees: players, nodes, payoffs, parameters.
+
+    Stored beside the parts of a sweep written to a file, so that resuming it on a changed
+    scenario is refused.
+    """
+    nodes = [
+        [
+            node.id,
+            node.kind,
+            node.player,
+            [list(move) for move in node.moves],
+            [p.text for p in node.probabilities],
+            {player: e.text for player, e in sorted(node.payoffs.items())},
+            node.infoset,
+        ]
+        for node in scenario.nodes
+    ]
+    content = {
+        "players": list(scenario.players),
+        "root": scenario.root,
+        "nodes": nodes,
+        "default_payoffs": {p: e.text for p, e in sorted(scenario.default_payoffs.items())},
+        "hidden": {p: sorted(m) for p, m in sorted(scenario.hidden.items())},
+        "parameters": {n: [p.value, p.min, p.max] for n, p in scenario.parameters.items()},
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def solve_tree_chunk(
+    scenario: TreeScenario, design: Design, start: int, stop: int, concept: str, tol: float
+) -> pd.DataFrame:
+    """The table rows of points ``start .. stop - 1``: each point's tree built and solved here.
+
+    This is what a worker process or a Dask worker runs: it receives the (picklable) scenario
+    and the design, never trees, so memory is bounded by one chunk's rows. A point where no
+    equilibrium is found (a concept whose solver can find none) gets one row with
+    ``n_equilibria`` 0, ``equilibrium`` -1 and outcome ``"no equilibrium found"``, so every
+    point has a row.
+
+    Raises
+    ------
+    GameTheoryError
+        From building or solving a point's tree, naming the point's varying values.
+    """
+    import pandas as pd
+
+    values = design.points(start, stop)
+    names = list(design.names) + [n for n in scenario.parameters if n not in design.names]
+    rows: list[dict[str, Any]] = []
+    for i in range(stop - start):
+        point = {n: float(values[n][i]) for n in names}
+        try:
+            tree = scenario.tree(point)
+            behaviours, complete = solve_tree(tree, concept, tol)
+        except GameTheoryError as exc:
+            raise _at_point(exc, {n: point[n] for n in design.names}) from None
+        found = equilibria_rows(tree, behaviours, complete) or [_no_equilibrium(tree, complete)]
+        rows.extend({"point": start + i, **point, **row} for row in found)
+    return pd.DataFrame(rows)
+
+
+def _no_equilibrium(tree: Tree, complete: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "n_equilibria": 0,
+        "equilibrium": -1,
+        "outcome": "no equilibrium found",
+        "path": "",
+        "complete": complete,
+    }
+    row.update({f"payoff:{player}": math.nan for player in tree.players})
+    row.update({f"move:{label}": "" for label in tree.infoset_labels})
+    return row
+
+
+def _executor(
+    executor: str | None, processes: int | None, workers: int | None
+) -> tuple[str, int | None]:
+    """Where chunks are solved, and how many workers; checked before any work."""
+    if processes is not None and (
+        isinstance(processes, bool) or not isinstance(processes, int) or processes < 1
+    ):
+        raise ScenarioError(f"processes must be a whole number of at least 1, got {processes!r}")
+    if processes is not None and processes > MAX_PROCESSES:
+        raise ScenarioError(
+            f"processes={processes}: a tree sweep uses at most {MAX_PROCESSES} processes"
+        )
+    if executor is None:
+        executor = "processes" if processes is not None and processes > 1 else "inline"
+        workers = processes if executor == "processes" else None
+    elif processes is not None:
+        raise ScenarioError("give processes=K or executor=..., not both")
+    if executor not in EXECUTORS:
+        raise ScenarioError(
+            f"unknown executor '{executor}'; expected {', '.join(map(repr, EXECUTORS))}"
+        )
+    if workers is not None:
+        high = MAX_PROCESSES if executor == "processes" else MAX_WORKERS
+        if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= high:
+            raise ScenarioError(f"workers must be a whole number from 1 to {high}, got {workers!r}")
+    if executor == "processes" and workers is None:
+        workers = MAX_PROCESSES
+    return executor, workers
+
+
 def tree_sweep(
     scenario: TreeScenario,
     *,
@@ -315,8 +443,20 @@ def tree_sweep(
     concept: str = "spe",
     tol: float = DEFAULT_TOL,
     processes: int | None = None,
+    chunk_size: int | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool = False,
 ) -> TreeSweep:
     """Solve a tree scenario at every point of a grid or a random sample.
+
+    Points are made, built and solved chunk by chunk (never a list of every tree), in this
+    process, in worker processes or on a Dask cluster, with the matrix sweeps' machinery
+    (:func:`gametheory.sweeps.run.run_chunks` and :class:`gametheory.sweeps.store.ChunkStore`).
 
     Parameters
     ----------
@@ -334,75 +474,98 @@ def tree_sweep(
     tol
         The solvers' tolerance.
     processes
-        Worker processes (at most :data:`MAX_PROCESSES`); default: this process only.
+        Worker processes (at most :data:`MAX_PROCESSES`); the same as
+        ``executor="processes", workers=processes``. Default: this process only.
+    chunk_size
+        Points per chunk (default :func:`default_chunk_size`: a sixteenth of the design, at
+        most :data:`CHUNK`). Memory is bounded by a few chunks' rows.
+    executor, workers, scheduler
+        ``"inline"``, ``"processes"`` (``workers`` local processes, at most
+        :data:`MAX_PROCESSES`) or ``"dask"`` (``scheduler`` address of a running cluster, or a
+        local cluster of ``workers``; needs the ``[dask]`` extra).
+    out
+        Write the rows chunk by chunk to this ``.parquet`` or ``.csv`` file (parts in
+        ``OUT.parts/`` until every chunk is done); the table is then read from the file.
+    resume, overwrite
+        Continue an interrupted sweep stored at ``out`` (refused, naming the file, if the
+        design, scenario, concept, tolerance or chunk size differ), or replace what is there.
+    progress
+        Show progress (a bar, or lines on a pipe).
 
     Returns
     -------
     TreeSweep
-        The table (see the module docstring) and what was solved.
+        The table (see the module docstring) and what was solved; the same table whatever the
+        executor and chunk size.
 
     Raises
     ------
     ScenarioError
         For an unknown parameter or concept, a value outside a declared range, a design above
         the limits (checked before any solve), or a point where the tree cannot be built or the
-        concept does not apply (naming the point's values).
+        concept does not apply (naming the point's values); and the store's errors for ``out``.
     """
     if concept not in CONCEPTS:
         raise ScenarioError(f"unknown concept '{concept}' for trees; expected one of {CONCEPTS}")
-    if processes is not None and (
-        isinstance(processes, bool) or not isinstance(processes, int) or processes < 1
-    ):
-        raise ScenarioError(f"processes must be a whole number of at least 1, got {processes!r}")
+    executor, workers = _executor(executor, processes, workers)
     design = _design(scenario, grid, sample, seed, sampling, params, fixed)
     if design.size > MAX_TREE_POINTS:
         raise ScenarioError(
             f"a tree sweep of {design.size:,} points is above the limit of "
             f"{MAX_TREE_POINTS:,} (each point is a separate solve); use fewer points"
         )
-    values = design.points(0, design.size)
-    names = list(design.names) + [n for n in scenario.parameters if n not in design.names]
-    points = [{n: float(values[n][i]) for n in names} for i in range(design.size)]
-    trees = [_tree_at(scenario, point) for point in points]
-    varying = [{n: point[n] for n in design.names} for point in points]
-    per_point = _run(trees, concept, tol, varying, min(processes or 1, MAX_PROCESSES))
-    rows = [
-        {"point": i, **point, **row}
-        for i, (point, found) in enumerate(zip(points, per_point, strict=True))
-        for row in found
-    ]
+    if chunk_size is None:
+        chunk_size = default_chunk_size(design.size)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ScenarioError(f"chunk size must be a positive whole number, got {chunk_size!r}")
+    if executor != "inline":  # a concept that does not apply fails here, before any worker
+        solve_tree_chunk(scenario, design, 0, 1, concept, tol)
+    options: dict[str, Any] = {
+        "method": concept,
+        "tol": tol,
+        "chunk_size": chunk_size,
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+        "progress": progress,
+        "solve": solve_tree_chunk,
+    }
+    like = cast(Scenario, scenario)  # run_chunks hands it to solve_tree_chunk untouched
+    n_chunks = -(-design.size // chunk_size)
+    if out is None:
+        if resume or overwrite:
+            raise ScenarioError("resume and overwrite need out= (the results file)")
+        import pandas as pd
+
+        frames = dict(run_chunks(like, design, **options))
+        table = pd.concat([frames.pop(k) for k in range(n_chunks)], ignore_index=True)
+        return TreeSweep(scenario, design, concept, table)
+    meta = {
+        "kind": "tree",
+        "design": design.to_dict(),
+        "scenario": tree_scenario_hash(scenario),
+        "concept": concept,
+        "tol": tol,
+        "chunk_size": chunk_size,
+    }
+    with ChunkStore(out, meta, resume=resume, overwrite=overwrite) as store:
+        for index, frame in run_chunks(like, design, skip=store.done(), **options):
+            store.write(index, frame)
+        path = store.finish(n_chunks)
+    return TreeSweep(scenario, design, concept, path=path)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """A tree sweep's table from its file (empty text cells of a CSV back to ``""``)."""
     import pandas as pd
 
-    return TreeSweep(scenario, design, concept, pd.DataFrame(rows))
-
-
-def _tree_at(scenario: TreeScenario, point: Mapping[str, float]) -> Tree:
-    return scenario.tree(point)
-
-
-def _run(
-    trees: list[Tree],
-    concept: str,
-    tol: float,
-    points: list[dict[str, float]],
-    processes: int,
-) -> list[list[dict[str, Any]]]:
-    try:
-        first = _solve_many(trees[:1], concept, tol)  # a concept that does not apply fails here
-    except GameTheoryError as exc:
-        raise _at_point(exc, points[0]) from None
-    if processes <= 1 or len(trees) <= _CHUNK:
-        out = first
-        for i in range(1, len(trees)):
-            try:
-                out += _solve_many(trees[i : i + 1], concept, tol)
-            except GameTheoryError as exc:
-                raise _at_point(exc, points[i]) from None
-        return out
-    chunks = [trees[i : i + _CHUNK] for i in range(1, len(trees), _CHUNK)]
-    with cf.ProcessPoolExecutor(max_workers=processes) as pool:
-        results = list(pool.map(_solve_many, chunks, [concept] * len(chunks), [tol] * len(chunks)))
-    return first + [found for chunk in results for found in chunk]
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    header = pd.read_csv(path, nrows=0).columns
+    text = [n for n in header if n in ("outcome", "path") or n.startswith("move:")]
+    table = pd.read_csv(path, dtype=dict.fromkeys(text, "str"))
+    table[text] = table[text].fillna("")
+    return table
 
 
 def _at_point(exc: GameTheoryError, point: Mapping[str, float]) -> GameTheoryError:

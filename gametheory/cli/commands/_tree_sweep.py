@@ -4,14 +4,18 @@
 each predicted path and, along a single grid parameter, where it switches;
 ``gametheory robust tree.toml --samples N --seed S`` prints the probability of each predicted
 path under the declared beliefs, with Wilson 95 % intervals (``--format json``: the
-``gametheory.robust/1`` data, ``solver`` holding the concept). Options of the matrix machinery
-that have no meaning for trees (solver methods, chunks, resuming, Dask) are refused with one line.
+``gametheory.robust/1`` data, ``solver`` holding the concept). A tree sweep runs on the matrix
+sweeps' machinery: ``--chunk-size``, ``--out`` written chunk by chunk, ``--resume``,
+``--overwrite``, ``--processes K`` (at most 2), ``--workers K`` / ``--scheduler ADDR`` (Dask).
+Options that have no meaning for trees (solver methods; for ``robust``, files and executors) are
+refused with one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +34,8 @@ _SHOWN = 20
 #: Why an option of the matrix machinery does not apply to trees.
 _WHY = {
     "--method": "each point's tree is solved with --concept spe|nash|bne|pbe",
-    "--chunk-size": "tree points are solved one by one",
-    "--resume": "tree sweeps are not stored in parts",
-    "--workers": "tree sweeps run here or in --processes (at most 2), not on Dask",
-    "--scheduler": "tree sweeps run here or in --processes (at most 2), not on Dask",
+    "--workers": "tree draws are solved in this process",
+    "--scheduler": "tree draws are solved in this process",
     "--out": "no per-point file for trees; use 'gametheory sweep' with --out",
     "--processes": "tree draws are solved in this process",
 }
@@ -57,26 +59,11 @@ def run_tree_sweep(args: argparse.Namespace) -> int:
     """``gametheory sweep`` on a tree scenario."""
     if Path(args.file).suffix.lower() == ".efg":
         raise ScenarioError("a Gambit .efg tree has no parameters to sweep", file=str(args.file))
-    _refuse(
-        args,
-        [
-            ("--method", args.method != "auto"),
-            ("--chunk-size", args.chunk_size),
-            ("--resume", args.resume),
-            ("--workers", args.workers),
-            ("--scheduler", args.scheduler),
-        ],
-    )
+    _refuse(args, [("--method", args.method != "auto")])
     if args.processes and args.processes > MAX_PROCESSES:
         raise ScenarioError(
             f"--processes {args.processes}: a tree sweep uses at most {MAX_PROCESSES} processes"
         )
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        if out.suffix.lower() not in (".csv", ".parquet"):
-            raise ScenarioError(f"--out must end in .csv or .parquet, got '{args.out}'")
-        if out.exists() and not args.overwrite:
-            raise ScenarioError(f"{args.out} exists; add --overwrite to replace it")
     scenario = read_tree_scenario(args.file)
     design: dict[str, Any]
     if args.grid:
@@ -88,13 +75,34 @@ def run_tree_sweep(args: argparse.Namespace) -> int:
             "sampling": "lhs" if args.lhs else "uniform",
             "params": args.vary,
         }
-    result = tree_sweep(
-        scenario,
-        **design,
-        fixed=dict(args.set),
-        concept=_concept(args),
-        processes=args.processes,
-    )
+    executor, workers = "inline", None
+    if args.processes:
+        executor, workers = "processes", args.processes
+    elif args.workers or args.scheduler:
+        executor, workers = "dask", args.workers
+    try:
+        result = tree_sweep(
+            scenario,
+            **design,
+            fixed=dict(args.set),
+            concept=_concept(args),
+            chunk_size=args.chunk_size,
+            executor=executor,
+            workers=workers,
+            scheduler=args.scheduler,
+            out=args.out,
+            resume=args.resume,
+            overwrite=args.overwrite,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        if args.out:
+            print(
+                f"interrupted: finished chunks are kept in {args.out}.parts; run the same "
+                "command with --resume to continue",
+                file=sys.stderr,
+            )
+        raise
     summary = result.summary()
     print(
         f"{result.design.size:,} points ({result.design.kind}), concept {result.concept}; "
@@ -113,11 +121,7 @@ def run_tree_sweep(args: argparse.Namespace) -> int:
                 f"  between {name} = {format_number(before)} and {format_number(after)}: "
                 f"{old}  ->  {new}"
             )
-    if out is not None:
-        if out.suffix.lower() == ".parquet":
-            result.table.to_parquet(out, index=False)
-        else:
-            result.table.to_csv(out, index=False)
+    if args.out:
         print(f"results: {args.out}")
     return 0
 
