@@ -260,3 +260,30 @@ def test_cli_executors_accepted_and_method_refused(capsys: pytest.CaptureFixture
     assert code == 0 and two == one
     code, _, err = run(capsys, *args, "--method", "pure")
     assert code == 2 and "--method does not apply to tree" in err
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_summary_of_a_file_is_read_in_batches_of_whole_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    if suffix == ".parquet":
+        pytest.importorskip("pyarrow", reason="pyarrow not installed ([parquet] extra)")
+    grid = {"p_hawk": np.linspace(0.0, 1.0, 21), "tariff": [0.55, 1.0]}  # ties: several rows
+    memory = tree_sweep(LONDON, grid=grid, fixed=FIXED)
+    assert (memory.table.groupby("point").size() > 1).any()
+    tree_sweep(LONDON, grid=grid, fixed=FIXED, out=tmp_path / f"s{suffix}")
+    monkeypatch.setattr(tree_module, "READ_BATCH", 5)  # batches end inside a point's rows
+    read: list[int] = []
+    batches = tree_module._read_batches
+
+    def spy(path: Path, wanted: list[str]) -> Any:
+        for rows in batches(path, wanted):
+            read.append(len(rows))
+            yield rows
+
+    monkeypatch.setattr(tree_module, "_read_batches", spy)
+    streamed = tree_module.TreeSweep(LONDON, memory.design, "spe", path=tmp_path / f"s{suffix}")
+    pd.testing.assert_frame_equal(streamed.summary(), memory.summary())
+    assert max(read) <= 5 and streamed._table is None  # the whole table was never loaded
+    pd.testing.assert_frame_equal(streamed.point_outcomes(), memory.point_outcomes())
+    assert streamed.switches("p_hawk") == memory.switches("p_hawk")

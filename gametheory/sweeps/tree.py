@@ -51,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -143,30 +143,55 @@ class TreeSweep:
         """One row per point: its parameters, ``n_equilibria``, ``complete`` and ``outcome``.
 
         The point's outcome lists its equilibria's distinct path labels in order, joined by
-        ``" | "``.
+        ``" | "``. For a sweep written to a file whose table has not been loaded, only these
+        columns are read, in batches.
         """
-        params = list(self.design.names)
-        table = self.table
-        first = table.groupby("point", sort=True).first()
-        distinct = table.drop_duplicates(["point", "outcome"])
-        joined = distinct.groupby("point", sort=True)["outcome"].agg(" | ".join)
-        out = first[params].astype(float)
-        out["n_equilibria"] = first["n_equilibria"].astype(int)
-        out["complete"] = first["complete"].astype(bool)
-        out["outcome"] = joined
-        return out.rename_axis("point").reset_index()
+        import pandas as pd
+
+        batches = list(self._point_outcome_batches())
+        if len(batches) == 1:
+            return batches[0]
+        return pd.concat(batches, ignore_index=True)
 
     def summary(self) -> pd.DataFrame:
         """Share of the points where each joint outcome holds, most common first.
 
-        Columns ``outcome``, ``points``, ``share``.
+        Columns ``outcome``, ``points``, ``share``. For a sweep written to a file whose table
+        has not been loaded, the file is read in batches of whole points, so memory stays
+        bounded whatever the number of points.
         """
-        points = self.point_outcomes()
-        counts = points.groupby("outcome", sort=False).size().rename("points").reset_index()
-        counts["share"] = counts["points"] / max(len(points), 1)
-        return counts.sort_values(["points", "outcome"], ascending=[False, True]).reset_index(
+        import pandas as pd
+
+        counts: dict[str, int] = {}
+        for points in self._point_outcome_batches():
+            for outcome, size in points.groupby("outcome", sort=False).size().items():
+                counts[str(outcome)] = counts.get(str(outcome), 0) + int(size)
+        total = sum(counts.values())
+        summary = pd.DataFrame(list(counts.items()), columns=["outcome", "points"])
+        summary["share"] = summary["points"] / max(total, 1)
+        return summary.sort_values(["points", "outcome"], ascending=[False, True]).reset_index(
             drop=True
         )
+
+    def _point_outcome_batches(self) -> Iterator[pd.DataFrame]:
+        """Point outcomes batch by batch: from the table if loaded, else streamed from the file."""
+        import pandas as pd
+
+        params = list(self.design.names)
+        if self._table is not None or self.path is None:
+            yield _point_outcomes(self.table, params)
+            return
+        carry = None
+        for rows in _read_batches(self.path, ["point", *params, *_POINT_COLUMNS]):
+            if carry is not None:
+                rows = pd.concat([carry, rows], ignore_index=True)
+            last = rows["point"].iloc[-1]
+            finished = rows["point"] != last  # the last point may go on in the next batch
+            carry = rows[~finished]
+            if finished.any():
+                yield _point_outcomes(rows[finished], params)
+        if carry is not None and len(carry):
+            yield _point_outcomes(carry, params)
 
     def switches(self, name: str | None = None) -> list[tuple[float, float, str, str]]:
         """Where the predicted outcome changes along a grid parameter (the others fixed).
@@ -563,6 +588,43 @@ def tree_sweep(
             store.write(index, frame)
         path = store.finish(n_chunks)
     return TreeSweep(scenario, design, concept, path=path)
+
+
+#: The columns a point's outcome is read from (besides ``point`` and the parameters).
+_POINT_COLUMNS = ("n_equilibria", "complete", "outcome")
+#: Rows read at a time when a summary streams a tree sweep's file.
+READ_BATCH = 200_000
+
+
+def _point_outcomes(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """One row per point of (whole points of) a tree sweep table."""
+    first = table.groupby("point", sort=True).first()
+    distinct = table.drop_duplicates(["point", "outcome"])
+    joined = distinct.groupby("point", sort=True)["outcome"].agg(" | ".join)
+    out = first[params].astype(float)
+    out["n_equilibria"] = first["n_equilibria"].astype(int)
+    out["complete"] = first["complete"].astype(bool)
+    out["outcome"] = joined
+    return out.rename_axis("point").reset_index()
+
+
+def _read_batches(path: Path, wanted: list[str]) -> Iterator[pd.DataFrame]:
+    """A tree sweep file's rows, :data:`READ_BATCH` at a time, only the wanted columns."""
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(path) as handle:
+            for batch in handle.iter_batches(batch_size=READ_BATCH, columns=wanted):
+                yield batch.to_pandas()
+        return
+    import pandas as pd
+
+    text = {"outcome": "str"} if "outcome" in wanted else {}
+    with pd.read_csv(path, usecols=wanted, dtype=text, chunksize=READ_BATCH) as reader:
+        for rows in reader:
+            if "outcome" in rows:
+                rows["outcome"] = rows["outcome"].fillna("")
+            yield rows[wanted]
 
 
 def _read_table(path: Path) -> pd.DataFrame:
