@@ -129,6 +129,8 @@ def test_limits_are_checked_before_any_tree(monkeypatch: pytest.MonkeyPatch) -> 
         ({"processes": 3}, "at most 2 processes"),
         ({"executor": "cloud"}, "unknown executor"),
         ({"executor": "processes", "workers": 5}, "from 1 to 2"),
+        ({"workers": 2}, "not inline"),
+        ({"processes": 2, "executor": "dask"}, "not both"),
         ({"resume": True}, "need out="),
     ]:
         with pytest.raises(ScenarioError, match=message):

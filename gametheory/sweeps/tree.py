@@ -448,15 +448,21 @@ def _executor(
         raise ScenarioError(
             f"processes={processes}: a tree sweep uses at most {MAX_PROCESSES} processes"
         )
-    if executor is None:
-        executor = "processes" if processes is not None and processes > 1 else "inline"
+    if executor is None and processes is not None:
+        if workers is not None:
+            raise ScenarioError("give processes=K or workers=K, not both")
+        executor = "processes" if processes > 1 else "inline"
         workers = processes if executor == "processes" else None
+    elif executor is None:
+        executor = "inline"
     elif processes is not None:
         raise ScenarioError("give processes=K or executor=..., not both")
     if executor not in EXECUTORS:
         raise ScenarioError(
             f"unknown executor '{executor}'; expected {', '.join(map(repr, EXECUTORS))}"
         )
+    if workers is not None and executor == "inline":
+        raise ScenarioError("workers= goes with executor='processes' or 'dask', not inline")
     if workers is not None:
         high = MAX_PROCESSES if executor == "processes" else MAX_WORKERS
         if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= high:
