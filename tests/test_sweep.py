@@ -175,6 +175,8 @@ def test_written_results_round_trip(london, tmp_path) -> None:
         pd.testing.assert_frame_equal(sw.table, memory, check_dtype=False)
         with pytest.raises(gt.ScenarioError, match="already exists"):
             london.sweep(grid=grid, out=out)
+        with pytest.raises(gt.ScenarioError, match="complete .no unfinished parts to resume"):
+            london.sweep(grid=grid, out=out, resume=True)
 
 
 # ---------------------------------------------------------------------- resume

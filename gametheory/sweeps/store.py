@@ -597,7 +597,10 @@ class ChunkStore:
             if not self.parts.exists():
                 if self.out.exists() and not overwrite:
                     raise ScenarioError(
-                        "output file already exists; use --overwrite to replace it",
+                        "this sweep is complete (no unfinished parts to resume); use "
+                        "--overwrite to run it again"
+                        if resume
+                        else "output file already exists; use --overwrite to replace it",
                         file=str(self.out),
                     )
                 if self._create():
