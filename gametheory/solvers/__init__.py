@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (registers)
     pure,
     qre,
     sequence_form,
+    sequence_lp,
 )
 from .dominance import DominanceResult, iterated_dominance
 from .enumeration import is_degenerate
