@@ -41,7 +41,7 @@ interrupted sweep resumes with ``resume=True``; the store's ``sweep.json`` recor
 size, and a resume with any of them different is refused naming the file.
 
 Cost: one tree build and one solve per point (about 10 ms for the 19-node London tree), memory
-a few chunks' rows (holding every tree would cost about 3.4 MiB per 1,000 London trees). Limits:
+a few chunks' rows (holding every tree would cost about 3.8 MiB per 1,000 London trees). Limits:
 the designs' limits, and at most :data:`MAX_TREE_POINTS` points (each point is solved on its
 own), both checked before any tree is built.
 """
