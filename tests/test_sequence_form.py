@@ -285,6 +285,32 @@ def test_auto_uses_the_sequence_form_past_the_reduced_limits() -> None:
     assert gain <= 1e-9
 
 
+def test_auto_uses_the_lp_for_a_large_constant_sum_tree() -> None:
+    """The 2^18-strategy tree made zero-sum: auto takes the sequence-form LP and says so; the
+    value is unique in a zero-sum game (von Neumann), so Lemke's algorithm must give the same
+    one; ``"sequence_lp"`` by name gives Kuhn poker's -1/18 (Kuhn 1950)."""
+    tree = large_information_tree(np.random.default_rng(3))
+    zero_sum = Tree(
+        tree.players,
+        tree.parent,
+        tree.kind,
+        tree.infoset,
+        tree.infoset_owner,
+        tree.probability,
+        np.stack([tree.payoffs[:, 0], -tree.payoffs[:, 0]], axis=1),
+    )
+    result = nash_tree(zero_sum)
+    assert "sequence-form LP" in result.method and not result.complete
+    assert any("constant-sum tree by the sequence-form LP" in w for w in result.warnings)
+    lemke = nash_tree(zero_sum, "sequence")
+    assert result[0].payoffs == pytest.approx(lemke[0].payoffs, abs=1e-9)
+    assert sf.nash_gain(zero_sum, result[0].behaviour)[0] <= 1e-9
+    kuhn = nash_tree(kuhn_poker(), "sequence_lp")
+    assert kuhn[0].payoffs[0] == pytest.approx(-1 / 18, abs=1e-9)
+    general = nash_tree(tree)  # the same tree, general-sum: Lemke's algorithm
+    assert "Lemke" in general.method
+
+
 def test_subgame_past_the_reduced_limits_is_solved_by_the_sequence_form() -> None:
     """Subgame perfection where a proper subgame (the 2^18-strategy tree above, behind an
     outside option worth 10 to player 1, above any payoff inside) is past the reduced normal

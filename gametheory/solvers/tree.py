@@ -816,7 +816,10 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
         two-player game of moderate size); ``"sequence"`` (alias ``"lemke_sequence"``): one
         equilibrium of a two-player tree by Lemke's algorithm on the sequence form
         (:func:`gametheory.solvers.sequence_form.nash_sequence`), which ``auto`` also uses for
-        two-player trees whose reduced normal form is past its limits.
+        two-player trees whose reduced normal form is past its limits; ``"sequence_lp"``: one
+        equilibrium of a two-player constant-sum tree by the sequence-form linear program
+        (:func:`gametheory.solvers.sequence_lp.nash_sequence_lp`), which ``auto`` uses
+        instead of Lemke's algorithm for constant-sum trees past those limits.
     tol
         Relative regret tolerance.
 
@@ -831,7 +834,19 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
     _require_recall(tree, "Nash equilibria of a tree")
     if method in ("sequence", "lemke_sequence"):
         return _one_equilibrium_solver("sequence")(tree, tol=tol)
+    if method == "sequence_lp":
+        return _one_equilibrium_solver("sequence_lp")(tree, tol=tol)
     if method == "auto" and tree.n_players == 2 and not reduced_form_fits(tree):
+        if _constant_sum(tree, tol):
+            return _one_equilibrium_solver("sequence_lp")(
+                tree,
+                tol=tol,
+                warnings=(
+                    "the reduced normal form is past its limits: one equilibrium of this "
+                    "constant-sum tree by the sequence-form LP, not every one (all have the "
+                    "same value)",
+                ),
+            )
         return _one_equilibrium_solver("sequence")(
             tree,
             tol=tol,
@@ -881,6 +896,15 @@ def register_one_equilibrium(
         return func
 
     return add
+
+
+def _constant_sum(tree: Tree, tol: float) -> bool:
+    """Whether the two players' payoffs add up to one constant at every leaf (relative tol)."""
+    if tree.n_players != 2 or not tree.terminals.size:
+        return False
+    sums = tree.payoffs.sum(axis=1)
+    scale = max(float(np.abs(tree.payoffs).max()), 1e-300)
+    return bool(np.abs(sums - sums[0]).max() <= tol * scale)
 
 
 def _one_equilibrium_solver(name: str) -> Callable[..., TreeSolveResult]:
