@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +95,9 @@ def run_tree_sweep(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     except KeyboardInterrupt:
-        if args.out:
-            print(
-                f"interrupted: finished chunks are kept in {args.out}.parts; run the same "
-                "command with --resume to continue",
-                file=sys.stderr,
-            )
+        from .sweep import say_how_to_resume
+
+        say_how_to_resume(args.out)
         raise
     summary = result.summary()
     print(

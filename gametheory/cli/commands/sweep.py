@@ -23,7 +23,7 @@ from ..options import (
 )
 from ._tree import is_tree_path
 
-__all__ = ["MAX_WORKERS", "add_parser", "run"]
+__all__ = ["MAX_WORKERS", "add_parser", "run", "say_how_to_resume"]
 
 SUMMARY = COMMANDS["sweep"].summary
 
@@ -74,6 +74,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def say_how_to_resume(out: str | None) -> None:
+    """After Ctrl-C: where the finished chunks are and how to continue (on stderr)."""
+    if out:
+        print(
+            f"interrupted: finished chunks are kept in {out}.parts; run the same "
+            "command with --resume to continue",
+            file=sys.stderr,
+        )
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
@@ -130,12 +140,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = sweep(scenario, **design, **options)
     except KeyboardInterrupt:
-        if args.out:
-            print(
-                f"interrupted: finished chunks are kept in {args.out}.parts; run the same "
-                "command with --resume to continue",
-                file=sys.stderr,
-            )
+        say_how_to_resume(args.out)
         raise
     summary = result.summary()
     print(f"{result.design.size:,} points ({result.design.kind}); outcomes by share:")
