@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Callable
 
 from ..model.game import DEFAULT_TOL
@@ -27,6 +28,7 @@ __all__ = [
     "bounded_float",
     "grid_axis",
     "positive_int",
+    "say_how_to_resume",
     "target_pair",
     "whole_number",
 ]
@@ -269,3 +271,13 @@ def add_executor(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--scheduler", metavar="ADDRESS", help="use a running Dask cluster, e.g. tcp://host:8786"
     )
+
+
+def say_how_to_resume(out: str | None) -> None:
+    """After Ctrl-C: where the finished chunks are and how to continue (on stderr)."""
+    if out:
+        print(
+            f"interrupted: finished chunks are kept in {out}.parts; run the same "
+            "command with --resume to continue",
+            file=sys.stderr,
+        )

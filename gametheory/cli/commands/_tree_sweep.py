@@ -23,6 +23,7 @@ from ...analysis.uncertainty._tree import tree_uncertainty
 from ...errors import ScenarioError
 from ...io.toml_tree import read_tree_scenario
 from ...sweeps.tree import MAX_PROCESSES, tree_sweep
+from ..options import say_how_to_resume
 
 __all__ = ["run_tree_robust", "run_tree_sweep"]
 
@@ -95,8 +96,6 @@ def run_tree_sweep(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     except KeyboardInterrupt:
-        from .sweep import say_how_to_resume
-
         say_how_to_resume(args.out)
         raise
     summary = result.summary()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ...errors import ScenarioError
@@ -20,10 +19,11 @@ from ..options import (
     add_seed,
     add_set,
     positive_int,
+    say_how_to_resume,
 )
 from ._tree import is_tree_path
 
-__all__ = ["MAX_WORKERS", "add_parser", "run", "say_how_to_resume"]
+__all__ = ["MAX_WORKERS", "add_parser", "run"]
 
 SUMMARY = COMMANDS["sweep"].summary
 
@@ -74,16 +74,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argp
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
-
-
-def say_how_to_resume(out: str | None) -> None:
-    """After Ctrl-C: where the finished chunks are and how to continue (on stderr)."""
-    if out:
-        print(
-            f"interrupted: finished chunks are kept in {out}.parts; run the same "
-            "command with --resume to continue",
-            file=sys.stderr,
-        )
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
