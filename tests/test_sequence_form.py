@@ -436,6 +436,9 @@ def test_every_prior_failing_raises_one_error(monkeypatch: pytest.MonkeyPatch) -
 def test_pivot_limit_raises() -> None:
     with pytest.raises(SolverError, match="within 1 pivots"):
         sf.lemke_sequence(kuhn_poker(), max_pivots=1)
+    for none in (0, -5):  # no pivot allowed: an error at once, not a loop
+        with pytest.raises(SolverError, match="within 0 pivots"):
+            sf.lemke_sequence(kuhn_poker(), max_pivots=none)
 
 
 def test_cli_method_sequence(tmp_path) -> None:  # type: ignore[no-untyped-def]

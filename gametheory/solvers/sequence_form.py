@@ -580,12 +580,14 @@ class _LemkePath:
         """
         basis, lay = self.basis, self.lay
         stop = self.pivots + pivots
-        while not self.done and self.pivots < stop:
+        while not self.done:
             if self.pivots >= self.limit:
                 raise _PivotLimitError(
                     f"Lemke's algorithm on the sequence form did not end within "
-                    f"{self.limit:,} pivots ({lay.rows:,} rows); try another prior"
+                    f"{max(self.limit, 0):,} pivots ({lay.rows:,} rows); try another prior"
                 )
+            if self.pivots >= stop:
+                break
             d = basis.ftran(self.entering)
             r = _ratio_test(basis, self.beta, d, self.start)
             if r < 0:
