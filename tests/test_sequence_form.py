@@ -393,6 +393,21 @@ def test_logit_prior_of_matching_pennies_is_the_centre() -> None:
     assert prior == pytest.approx(np.full(4, 0.5), abs=1e-12)
 
 
+def test_logit_prior_arguments_are_checked() -> None:
+    tree = matching_pennies()
+    for bad in (
+        {"precision": 0.0},
+        {"precision": float("nan")},
+        {"iterations": -1},
+        {"iterations": 2.5},
+        {"damping": 0.0},
+        {"damping": 1.5},
+    ):
+        with pytest.raises(GameError):
+            sf.logit_prior(tree, **bad)  # type: ignore[arg-type]
+    assert sf.logit_prior(tree, iterations=0) == pytest.approx(np.full(4, 0.5))
+
+
 def test_a_path_run_in_slices_is_the_same_path() -> None:
     """Resuming a path (as the portfolio of priors does) changes nothing: pivoting one step at
     a time ends at the same basis, after as many pivots, as one uninterrupted run."""

@@ -753,6 +753,12 @@ def logit_prior(
 
     Cost: ``iterations`` passes over the nodes (about 0.5 s at 8,192 leaves).
     """
+    if not (isinstance(precision, int | float) and np.isfinite(precision) and precision > 0):
+        raise GameError(f"the logit precision must be a positive number, got {precision!r}")
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+        raise GameError(f"iterations must be a whole number >= 0, got {iterations!r}")
+    if not (isinstance(damping, int | float) and 0 < damping <= 1):
+        raise GameError(f"damping must be in (0, 1], got {damping!r}")
     widths = np.diff(tree.action_offset)
     starts = tree.action_offset[:-1]
     action_owner = np.repeat(tree.infoset_owner, widths)
