@@ -39,6 +39,8 @@ import argparse
 import io
 import multiprocessing as mp
 import time
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -141,16 +143,30 @@ def _gambit_lcp_worker(text: str, queue: mp.Queue) -> None:
     queue.put((elapsed, float(eq.max_regret())))
 
 
-def time_gambit_lcp(text: str, timeout: float) -> tuple[float, float] | None:
-    """pygambit's tree LCP: (seconds, its max regret), or None past the time limit."""
+def run_in_child(
+    target: Callable[..., None], args: tuple[Any, ...], timeout: float, results: int = 1
+) -> list[Any]:
+    """Run ``target(*args, queue)`` in a child process for at most ``timeout`` seconds.
+
+    Returns what it put on the queue (at most ``results`` items; fewer if it ran out of time).
+    """
     queue: mp.Queue = mp.Queue()
-    worker = mp.Process(target=_gambit_lcp_worker, args=(text, queue))
+    worker = mp.Process(target=target, args=(*args, queue))
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
         worker.terminate()
         worker.join()
-    return queue.get() if not queue.empty() else None
+    out: list[Any] = []
+    while len(out) < results and not queue.empty():
+        out.append(queue.get())
+    return out
+
+
+def time_gambit_lcp(text: str, timeout: float) -> tuple[float, float] | None:
+    """pygambit's tree LCP: (seconds, its max regret), or None past the time limit."""
+    got = run_in_child(_gambit_lcp_worker, (text,), timeout)
+    return got[0] if got else None
 
 
 def imperfect_table(
@@ -206,7 +222,7 @@ def time_ours(tree: gt.Tree) -> tuple[float, float, np.ndarray]:
     return built, elapsed, result[0].payoffs
 
 
-def _gambit_worker(text: str, queue: mp.Queue, solve: bool) -> None:
+def _gambit_worker(text: str, solve: bool, queue: mp.Queue) -> None:
     import pygambit as gbt
 
     start = time.perf_counter()
@@ -225,16 +241,9 @@ def time_gambit(
     text: str, timeout: float, solve: bool
 ) -> tuple[float | None, tuple[float, list[float]] | None]:
     """Gambit's reading time and (solve time, payoffs), each None if not done in time."""
-    queue: mp.Queue = mp.Queue()
-    worker = mp.Process(target=_gambit_worker, args=(text, queue, solve))
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        worker.terminate()
-        worker.join()
-    read = queue.get() if not queue.empty() else None
-    solved = queue.get() if not queue.empty() else None
-    return read, solved
+    got = run_in_child(_gambit_worker, (text, solve), timeout, results=2)
+    got += [None] * (2 - len(got))
+    return got[0], got[1]
 
 
 def main() -> None:

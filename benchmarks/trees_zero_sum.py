@@ -13,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import multiprocessing as mp
 import sys
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from trees import imperfect_tree
+from trees import imperfect_tree, run_in_child
 
 import gametheory as gt
 from gametheory.io.efg import dumps_efg
@@ -32,15 +33,7 @@ def zero_sum(tree: gt.Tree) -> gt.Tree:
     """The same tree with player 2's payoffs set to minus player 1's."""
     payoffs = tree.payoffs.copy()
     payoffs[:, 1] = -payoffs[:, 0]
-    return gt.Tree(
-        tree.players,
-        tree.parent,
-        tree.kind,
-        tree.infoset,
-        tree.infoset_owner,
-        tree.probability,
-        payoffs,
-    )
+    return dataclasses.replace(tree, payoffs=payoffs)
 
 
 def _gambit_worker(text: str, queue: mp.Queue) -> None:
@@ -58,14 +51,8 @@ def _gambit_worker(text: str, queue: mp.Queue) -> None:
 
 def time_gambit(text: str, timeout: float) -> tuple[float, float | str] | None:
     """pygambit's LP: (seconds, value to player 1 or its error), or None past the limit."""
-    queue: mp.Queue = mp.Queue()
-    worker = mp.Process(target=_gambit_worker, args=(text, queue))
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        worker.terminate()
-        worker.join()
-    return queue.get() if not queue.empty() else None
+    got = run_in_child(_gambit_worker, (text,), timeout)
+    return got[0] if got else None
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ the reduced normal form (``tree_regret``), which does not use the LCP.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 
@@ -290,14 +291,8 @@ def test_auto_uses_the_lp_for_a_large_constant_sum_tree() -> None:
     value is unique in a zero-sum game (von Neumann), so Lemke's algorithm must give the same
     one; ``"sequence_lp"`` by name gives Kuhn poker's -1/18 (Kuhn 1950)."""
     tree = large_information_tree(np.random.default_rng(3))
-    zero_sum = Tree(
-        tree.players,
-        tree.parent,
-        tree.kind,
-        tree.infoset,
-        tree.infoset_owner,
-        tree.probability,
-        np.stack([tree.payoffs[:, 0], -tree.payoffs[:, 0]], axis=1),
+    zero_sum = dataclasses.replace(
+        tree, payoffs=np.stack([tree.payoffs[:, 0], -tree.payoffs[:, 0]], axis=1)
     )
     result = nash_tree(zero_sum)
     assert "sequence-form LP" in result.method and not result.complete

@@ -7,6 +7,7 @@ result is re-checked by the solver (nash_gain) and here by ``tree_regret``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import numpy as np
@@ -24,15 +25,7 @@ from .test_tree_solvers import random_tree_with_information_sets
 
 
 def shifted(tree: Tree, payoffs: np.ndarray) -> Tree:
-    return Tree(
-        tree.players,
-        tree.parent,
-        tree.kind,
-        tree.infoset,
-        tree.infoset_owner,
-        tree.probability,
-        payoffs,
-    )
+    return dataclasses.replace(tree, payoffs=payoffs)
 
 
 def test_kuhn_poker_value_and_family() -> None:

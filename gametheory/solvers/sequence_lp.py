@@ -40,7 +40,7 @@ from ..errors import SolverError
 from ..model.game import DEFAULT_TOL
 from ..model.tree import Tree
 from .sequence_form import _behaviour, excluded_infosets, nash_gain, sequence_form
-from .tree import TreeSolveResult, _equilibrium, register_one_equilibrium
+from .tree import TreeSolveResult, _equilibrium, constant_sum_break, register_one_equilibrium
 
 __all__ = ["constant_sum_break", "is_constant_sum", "nash_sequence_lp"]
 
@@ -48,22 +48,6 @@ FloatArray = NDArray[np.float64]
 
 #: Most violation of a plan's constraints (payoffs scaled to 1) accepted from the LP's duals.
 _PLAN_TOL = 1e-7
-
-
-def constant_sum_break(tree: Tree, tol: float = DEFAULT_TOL) -> int | None:
-    """The first leaf (index in ``tree.terminals``) that breaks the constant sum, or None.
-
-    A leaf breaks it when its payoff sum differs from the first leaf's by more than ``tol``
-    times the largest payoff magnitude.
-
-    Cost: one pass over the leaves.
-    """
-    sums = tree.payoffs[:, 0] + tree.payoffs[:, 1]
-    if not sums.size:
-        return None
-    scale = max(float(np.abs(tree.payoffs).max()), 1e-300)
-    bad = np.flatnonzero(np.abs(sums - sums[0]) > tol * scale)
-    return int(bad[0]) if bad.size else None
 
 
 def is_constant_sum(tree: Tree, tol: float = DEFAULT_TOL) -> bool:

@@ -56,6 +56,7 @@ __all__ = [
     "MAX_TIED_NODES",
     "TreeEquilibrium",
     "TreeSolveResult",
+    "constant_sum_break",
     "nash_tree",
     "spe",
     "spe_gain",
@@ -837,7 +838,7 @@ def nash_tree(tree: Tree, method: str = "auto", *, tol: float = DEFAULT_TOL) -> 
     if method == "sequence_lp":
         return _one_equilibrium_solver("sequence_lp")(tree, tol=tol)
     if method == "auto" and tree.n_players == 2 and not reduced_form_fits(tree):
-        if _constant_sum(tree, tol):
+        if constant_sum_break(tree, tol) is None:
             return _one_equilibrium_solver("sequence_lp")(
                 tree,
                 tol=tol,
@@ -898,13 +899,20 @@ def register_one_equilibrium(
     return add
 
 
-def _constant_sum(tree: Tree, tol: float) -> bool:
-    """Whether the two players' payoffs add up to one constant at every leaf (relative tol)."""
-    if tree.n_players != 2 or not tree.terminals.size:
-        return False
-    sums = tree.payoffs.sum(axis=1)
+def constant_sum_break(tree: Tree, tol: float = DEFAULT_TOL) -> int | None:
+    """The first leaf (index in ``tree.terminals``) that breaks the constant sum, or None.
+
+    A leaf breaks it when its payoff sum differs from the first leaf's by more than ``tol``
+    times the largest payoff magnitude.
+
+    Cost: one pass over the leaves.
+    """
+    sums = tree.payoffs[:, 0] + tree.payoffs[:, 1]
+    if not sums.size:
+        return None
     scale = max(float(np.abs(tree.payoffs).max()), 1e-300)
-    return bool(np.abs(sums - sums[0]).max() <= tol * scale)
+    bad = np.flatnonzero(np.abs(sums - sums[0]) > tol * scale)
+    return int(bad[0]) if bad.size else None
 
 
 def _one_equilibrium_solver(name: str) -> Callable[..., TreeSolveResult]:
