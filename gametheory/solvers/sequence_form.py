@@ -519,8 +519,7 @@ def lemke_sequence(
         Past the size limit, after too many pivots, or on a numerically singular basis.
     """
     path = _LemkePath(tree, _prior(tree, prior, rng), max_pivots)
-    while not path.advance(path.limit):
-        pass
+    path.advance(path.limit + 1)  # ends, or raises at the pivot limit
     return path.result()
 
 
